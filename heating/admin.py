@@ -1,0 +1,192 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from heating import identity
+from heating.models import (
+    Account,
+    AccountTerms,
+    AreaDecision,
+    Building,
+    Customer,
+    HeatedPart,
+    InstitutionApproval,
+    LowIncomeCertificate,
+    Membership,
+    Meter,
+    Organisation,
+    OrganisationDuty,
+    Payment,
+    Premises,
+    PricePolicy,
+    Reading,
+    Route,
+    Season,
+)
+
+
+class DutyInline(admin.TabularInline):
+    model = OrganisationDuty
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    inlines = [DutyInline, MembershipInline]
+
+
+class CustomerForm(forms.ModelForm):
+    """The identity number is write-only: typed in, stored encrypted, shown masked."""
+
+    id_number = forms.CharField(
+        label=_("身份证号（新录入或更正）"),
+        required=False,
+        help_text=_("留空则不变。保存后只显示脱敏号码。"),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["company", "name", "phone", "user"]
+
+    def clean_id_number(self):
+        number = self.cleaned_data["id_number"]
+        return identity.normalise(number) if number else ""
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("id_number"):
+            self.instance.set_id_number(self.cleaned_data["id_number"])
+        return super().save(commit)
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin):
+    form = CustomerForm
+    list_display = ["name", "company", "phone", "id_number_masked", "user"]
+    list_filter = ["company"]
+    search_fields = ["name", "phone", "accounts__number"]
+    readonly_fields = ["id_number_masked"]
+    autocomplete_fields = ["user"]
+    history_list_display = ["name", "phone", "id_number_masked"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """An exact identity number finds its holder through the keyed hash."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            queryset |= self.model.objects.filter(id_number_hash=identity.fingerprint(search_term))
+        except forms.ValidationError:
+            pass
+        return queryset, duplicates
+
+
+class HeatedPartInline(admin.TabularInline):
+    model = HeatedPart
+    extra = 0
+
+
+@admin.register(Premises)
+class PremisesAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "company", "building"]
+    list_filter = ["company"]
+    search_fields = ["unit", "building__name", "accounts__number"]
+    list_select_related = ["building", "company"]
+    inlines = [HeatedPartInline]
+    autocomplete_fields = ["building"]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "company", "route", "route_order"]
+    list_filter = ["company"]
+    search_fields = ["code", "name"]
+    list_select_related = ["company", "route"]
+
+
+@admin.register(Route)
+class RouteAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "company"]
+    list_filter = ["company"]
+    search_fields = ["code", "name"]
+
+
+class TermsInline(admin.TabularInline):
+    model = AccountTerms
+    extra = 0
+
+
+class AreaDecisionInline(admin.TabularInline):
+    model = AreaDecision
+    extra = 0
+    fk_name = "account"
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "company", "customer", "premises", "opened_on", "closed_on"]
+    list_filter = ["company"]
+    search_fields = ["number", "customer__name"]
+    list_select_related = ["company", "customer", "premises__building"]
+    autocomplete_fields = ["customer", "premises"]
+    inlines = [TermsInline, AreaDecisionInline]
+
+
+@admin.register(InstitutionApproval)
+class InstitutionApprovalAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "category", "from_year", "status", "decided_by", "decided_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["account__number"]
+    autocomplete_fields = ["account"]
+
+
+@admin.register(LowIncomeCertificate)
+class LowIncomeCertificateAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "kind", "number", "valid_from", "valid_until", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["account__number", "number"]
+    autocomplete_fields = ["account"]
+
+
+@admin.register(Meter)
+class MeterAdmin(SimpleHistoryAdmin):
+    list_display = ["serial", "company", "account", "installed_on", "removed_on"]
+    list_filter = ["company"]
+    search_fields = ["serial", "account__number"]
+    list_select_related = ["company", "account"]
+    autocomplete_fields = ["account"]
+
+
+@admin.register(Reading)
+class ReadingAdmin(SimpleHistoryAdmin):
+    list_display = ["meter", "read_at", "value_gj", "kind", "status", "source"]
+    list_filter = ["status", "kind", "source"]
+    search_fields = ["meter__serial", "client_id"]
+    list_select_related = ["meter"]
+    raw_id_fields = ["meter"]
+    date_hierarchy = "read_at"
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "season_year", "amount", "paid_on", "channel"]
+    list_filter = ["season_year", "channel"]
+    search_fields = ["account__number", "reference"]
+    autocomplete_fields = ["account"]
+
+
+@admin.register(PricePolicy)
+class PricePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "effective_from", "effective_until"]
+
+
+@admin.register(Season)
+class SeasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "settled_at"]

@@ -1,0 +1,137 @@
+"""POST /api/v1/quote — the public fee calculator (CONTRACTS.md). The engine bills; this only talks."""
+import re
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from heating.billing import (
+    METHODS,
+    PART_KINDS,
+    PRICE_CLASSES,
+    AccountFacts,
+    BillingError,
+    Part,
+    bill,
+)
+from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
+
+from .breakdown import breakdown_json
+from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField
+
+MAX_AREA = Decimal("1000000")
+MAX_HEAT = Decimal("10000000")
+MAX_MONEY = Decimal("100000000")
+_SEASON = re.compile(r"^([0-9]{4})-([0-9]{4})$")
+
+
+class PartSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PART_KINDS)
+    area = StrictDecimalField(places=2, max_value=MAX_AREA, positive=True)
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    season = serializers.CharField(required=False, allow_null=True, help_text="YYYY-YYYY")
+    price_class = serializers.ChoiceField(choices=PRICE_CLASSES)
+    method = serializers.ChoiceField(choices=METHODS)
+    parts = PartSerializer(many=True, allow_empty=False, max_length=50)
+    heat_gj = StrictDecimalField(places=6, max_value=MAX_HEAT, required=False, allow_null=True)
+    exchangers = StrictIntegerField(max_value=99, required=False)
+    low_income = StrictBooleanField(required=False)
+    prepaid = StrictDecimalField(places=2, max_value=MAX_MONEY, required=False, allow_null=True)
+
+    def validate_season(self, value):
+        if value is None:
+            return None
+        match = _SEASON.match(value)
+        if not match or int(match[2]) != int(match[1]) + 1:
+            raise serializers.ValidationError(_("供暖季格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。"))
+        return int(match[1])
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    section = serializers.CharField()
+    label = serializers.CharField()
+    amount = serializers.CharField(allow_null=True)
+
+
+class QuoteResponseSerializer(serializers.Serializer):
+    season = serializers.CharField()
+    policy = serializers.CharField()
+    billing_area = serializers.CharField()
+    basic_fee = serializers.CharField(allow_null=True)
+    metered_fee = serializers.CharField(allow_null=True)
+    cap = serializers.CharField(allow_null=True)
+    cap_loss = serializers.CharField()
+    heating_fee = serializers.CharField()
+    exchanger_fee = serializers.CharField()
+    gross_fee = serializers.CharField()
+    low_income_discount = serializers.CharField()
+    amount_due = serializers.CharField()
+    prepayment = serializers.CharField()
+    refund = serializers.CharField()
+    balance_due = serializers.CharField()
+    lines = QuoteLineSerializer(many=True)
+
+
+class QuoteThrottle(AnonRateThrottle):
+    rate = "120/minute"
+
+
+class QuoteView(APIView):
+    """What does this home pay under the price policy? The same engine bills real accounts."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    throttle_classes = [QuoteThrottle]
+
+    @extend_schema(
+        operation_id="quote",
+        request=QuoteRequestSerializer,
+        responses={200: QuoteResponseSerializer},
+        examples=[
+            OpenApiExample(
+                "metered flat",
+                value={
+                    "season": "2019-2020",
+                    "price_class": "residential",
+                    "method": "metered",
+                    "parts": [{"kind": "flat", "area": "100.00"}],
+                    "heat_gj": "20.000",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        serializer = QuoteRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        start_year = data.get("season") or latest_priced_season()
+        if start_year is None:
+            return Response({"season": [_("尚未载入任何价格政策。")]}, status=400)
+        try:
+            policy = policy_for_season(start_year)
+        except NoPolicyInForce as exc:
+            return Response({"season": [str(exc)]}, status=400)
+        facts = AccountFacts(
+            price_class=data["price_class"],
+            method=data["method"],
+            parts=tuple(Part(kind=p["kind"], area=p["area"]) for p in data["parts"]),
+            exchangers=data.get("exchangers", 0),
+            low_income=data.get("low_income", False),
+        )
+        try:
+            result = bill(facts, policy.terms(), heat_gj=data.get("heat_gj"), prepaid=data.get("prepaid"))
+        except BillingError as exc:
+            return Response({exc.field: [exc.message]}, status=400)
+        return Response(breakdown_json(result, start_year, get_language()))

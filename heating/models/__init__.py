@@ -1,0 +1,30 @@
+from .accounts import Account, AccountTerms, AreaDecision, InstitutionApproval, LowIncomeCertificate
+from .customers import Customer
+from .meters import Meter, Reading
+from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
+from .payments import Payment
+from .policy import PricePolicy, Season
+from .premises import Building, HeatedPart, Premises, Route
+
+__all__ = [
+    "Account",
+    "AccountTerms",
+    "AreaDecision",
+    "Building",
+    "Customer",
+    "Duty",
+    "HeatedPart",
+    "InstitutionApproval",
+    "LowIncomeCertificate",
+    "Membership",
+    "Meter",
+    "Organisation",
+    "OrganisationDuty",
+    "Payment",
+    "Premises",
+    "PricePolicy",
+    "Reading",
+    "Role",
+    "Route",
+    "Season",
+]

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .accounts import Account
+from .fields import heat_field
+from .orgs import Organisation
+
+
+class Meter(models.Model):
+    """A household heat meter. An account with one in place on a season's first day is metered."""
+
+    company = models.ForeignKey(Organisation, models.PROTECT, related_name="meters")
+    account = models.ForeignKey(Account, models.PROTECT, related_name="meters")
+    serial = models.CharField(_("表号"), max_length=40)
+    installed_on = models.DateField(_("安装日期"))
+    removed_on = models.DateField(_("拆除日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["company", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "serial"], name="unique_meter_serial"),
+            models.CheckConstraint(
+                condition=models.Q(removed_on__isnull=True)
+                | models.Q(removed_on__gte=models.F("installed_on")),
+                name="meter_period_ordered",
+            ),
+        ]
+        verbose_name = _("热量表")
+        verbose_name_plural = _("热量表")
+
+    def __str__(self):
+        return self.serial
+
+
+class Reading(models.Model):
+    """A cumulative register reading in GJ (POLICY.md §7). Never deleted: voided with a reason."""
+
+    class Kind(models.TextChoices):
+        ACTUAL = "actual", _("实抄")
+        ESTIMATED = "estimated", _("估抄")
+        CUSTOMER = "customer", _("用户自报")
+        EXCHANGE = "exchange", _("换表")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("有效")
+        FLAGGED = "flagged", _("待复核")
+        VOID = "void", _("已作废")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("人工录入")
+        IMPORT = "import", _("文件导入")
+        API = "api", _("远传接口")
+
+    meter = models.ForeignKey(Meter, models.PROTECT, related_name="readings")
+    read_at = models.DateTimeField(_("抄表时间"))
+    value_gj = heat_field(_("累计热量（GJ）"))
+    kind = models.CharField(_("读数类型"), max_length=10, choices=Kind.choices, default=Kind.ACTUAL)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
+    confirmed = models.BooleanField(_("已人工确认"), default=False)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    client_id = models.CharField(_("客户端编号"), max_length=100, null=True, blank=True)
+    company = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    flags = models.JSONField(_("标记"), default=list, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meter", "read_at"]
+        indexes = [models.Index(fields=["meter", "read_at"], name="reading_meter_time")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value_gj__gte=0), name="reading_not_negative"),
+            models.UniqueConstraint(
+                fields=["company", "client_id"], name="unique_client_reading_id"
+            ),
+        ]
+        verbose_name = _("热表读数")
+        verbose_name_plural = _("热表读数")
+
+    def __str__(self):
+        return f"{self.meter} {self.read_at:%Y-%m-%d %H:%M} {self.value_gj} GJ"

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .accounts import Account
+from .fields import money_field, season_year_field
+
+
+class Payment(models.Model):
+    """Money received for a season's heating. An account's 'prepaid' is the sum of these rows."""
+
+    class Channel(models.TextChoices):
+        CASH = "cash", _("现金")
+        BANK = "bank", _("银行转账")
+        WECHAT = "wechat", _("微信")
+        ALIPAY = "alipay", _("支付宝")
+        CREDIT = "credit", _("上季退费转入")
+
+    account = models.ForeignKey(Account, models.PROTECT, related_name="payments")
+    season_year = season_year_field(_("供暖季"))
+    amount = money_field(_("金额（元）"))
+    paid_on = models.DateField(_("收款日期"))
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
+    reference = models.CharField(_("凭证号"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["account", "season_year", "paid_on"]
+        indexes = [models.Index(fields=["account", "season_year"], name="payment_account_season")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive")
+        ]
+        verbose_name = _("收款")
+        verbose_name_plural = _("收款")

@@ -1,0 +1,119 @@
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from heating.billing import PriceTerms
+
+from .fields import money_field, season_year_field, share_field
+
+SEASON_FIRST = (11, 15)
+SEASON_LAST = (3, 15)
+
+
+def season_days(start_year: int) -> tuple[datetime.date, datetime.date]:
+    """POLICY.md §3: 15 November to 15 March of the next year, inclusive."""
+    return (
+        datetime.date(start_year, *SEASON_FIRST),
+        datetime.date(start_year + 1, *SEASON_LAST),
+    )
+
+
+def season_name(start_year: int) -> str:
+    return f"{start_year}-{start_year + 1}"
+
+
+class Season(models.Model):
+    start_year = season_year_field(_("起始年度"), unique=True)
+    settled_at = models.DateTimeField(_("结算时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("供暖季")
+        verbose_name_plural = _("供暖季")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return season_name(self.start_year)
+
+    @property
+    def first_day(self):
+        return season_days(self.start_year)[0]
+
+    @property
+    def last_day(self):
+        return season_days(self.start_year)[1]
+
+
+class PricePolicy(models.Model):
+    """A price notice as data: a new notice is a new row, not a deploy (POLICY.md §1)."""
+
+    code = models.CharField(_("文号"), max_length=50, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    effective_from = models.DateField(_("执行日期"))
+    effective_until = models.DateField(_("有效期至"))
+    residential_area_price = money_field(_("居民面积价格（元/m²）"))
+    residential_heat_price = money_field(_("居民计量热价（元/GJ）"))
+    non_residential_area_price = money_field(_("非居民面积价格（元/m²）"))
+    non_residential_heat_price = money_field(_("非居民计量热价（元/GJ）"))
+    basic_share = share_field(_("基本热费比例"))
+    heat_share = share_field(_("计量热费比例"))
+    exchanger_fee = money_field(_("小型换热设备（元/台/季）"))
+    low_income_rate = share_field(_("困难群体收费比例"))
+    duplex_single_floor_share = share_field(_("复式单层采暖面积系数"))
+    attic_without_certificate_share = share_field(_("无证阁楼面积系数"))
+    institution_phased = models.BooleanField(_("居民价单位执行分步基本热费"), default=True)
+    institution_cap = models.BooleanField(_("居民价单位设结算上限"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("价格政策")
+        verbose_name_plural = _("价格政策")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_until__gte=models.F("effective_from")),
+                name="policy_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    residential_area_price__gte=0,
+                    residential_heat_price__gte=0,
+                    non_residential_area_price__gte=0,
+                    non_residential_heat_price__gte=0,
+                    exchanger_fee__gte=0,
+                    basic_share__gte=0,
+                    heat_share__gte=0,
+                    low_income_rate__gte=0,
+                    low_income_rate__lte=Decimal("1"),
+                    duplex_single_floor_share__gte=0,
+                    attic_without_certificate_share__gte=0,
+                ),
+                name="policy_terms_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def terms(self) -> PriceTerms:
+        return PriceTerms(
+            code=self.code,
+            residential_area_price=self.residential_area_price,
+            residential_heat_price=self.residential_heat_price,
+            non_residential_area_price=self.non_residential_area_price,
+            non_residential_heat_price=self.non_residential_heat_price,
+            basic_share=self.basic_share,
+            heat_share=self.heat_share,
+            exchanger_fee=self.exchanger_fee,
+            low_income_rate=self.low_income_rate,
+            duplex_single_floor_share=self.duplex_single_floor_share,
+            attic_without_certificate_share=self.attic_without_certificate_share,
+            institution_phased=self.institution_phased,
+            institution_cap=self.institution_cap,
+        )

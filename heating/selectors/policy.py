@@ -1,0 +1,36 @@
+import datetime
+
+from django.utils.translation import gettext as _
+
+from heating.models import PricePolicy
+from heating.models.policy import season_days
+
+
+class NoPolicyInForce(LookupError):
+    """No price policy covers a season's first day: an error that names the date, never a fallback."""
+
+    def __init__(self, day: datetime.date):
+        self.day = day
+        super().__init__(_("%(day)s 没有生效的价格政策") % {"day": day.isoformat()})
+
+
+def policy_for_season(start_year: int) -> PricePolicy:
+    first_day = season_days(start_year)[0]
+    policy = (
+        PricePolicy.objects.filter(effective_from__lte=first_day, effective_until__gte=first_day)
+        .order_by("-effective_from")
+        .first()
+    )
+    if policy is None:
+        raise NoPolicyInForce(first_day)
+    return policy
+
+
+def latest_priced_season() -> int | None:
+    """The latest season whose first day some loaded policy covers (the quote API's default)."""
+    best = None
+    for start, until in PricePolicy.objects.values_list("effective_from", "effective_until"):
+        year = until.year if season_days(until.year)[0] <= until else until.year - 1
+        if season_days(year)[0] >= start and (best is None or year > best):
+            best = year
+    return best

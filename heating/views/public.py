@@ -1,0 +1,32 @@
+from django.shortcuts import render
+
+from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, RESIDENTIAL_KINDS
+from heating.billing.explain import PART_KIND_LABELS, PRICE_CLASS_LABELS
+from heating.models.policy import season_name
+from heating.selectors.policy import latest_priced_season
+
+
+def _labels(table, language):
+    return table.get(language) or table["zh-hans"]
+
+
+def home(request):
+    return render(request, "heating/home.html")
+
+
+def calculator(request):
+    """供暖费计算器: a form over POST /api/v1/quote, so the page and the API cannot disagree."""
+    language = request.LANGUAGE_CODE
+    part_labels = _labels(PART_KIND_LABELS, language)
+    class_labels = _labels(PRICE_CLASS_LABELS, language)
+    latest = latest_priced_season()
+    return render(
+        request,
+        "heating/calculator.html",
+        {
+            "price_classes": [(c, class_labels[c]) for c in PRICE_CLASSES],
+            "methods": METHODS,
+            "part_kinds": [(k, part_labels[k], k in RESIDENTIAL_KINDS) for k in PART_KINDS],
+            "default_season": season_name(latest) if latest else "",
+        },
+    )
