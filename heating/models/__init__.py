@@ -1,12 +1,17 @@
 from .accounts import Account, AccountTerms, AreaDecision, InstitutionApproval, LowIncomeCertificate
 from .customers import Customer
-from .meters import Meter, Reading
+from .imports import ImportBatch
+from .meters import Meter, Reading, ReadingLimits
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
 from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
+from .tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
+    "ImportBatch",
+    "ReadingLimits",
     "Account",
     "AccountTerms",
     "AreaDecision",

@@ -101,6 +101,9 @@ class AreaDecision(models.Model):
         verbose_name = _("计费面积认定")
         verbose_name_plural = _("计费面积认定")
 
+    def __str__(self):
+        return f"{self.account} {self.from_year}: {self.area} m²"
+
 
 class InstitutionApproval(models.Model):
     """A competent bureau's approval that an account's own-use space pays the residential price.
@@ -138,6 +141,9 @@ class InstitutionApproval(models.Model):
         ordering = ["account", "from_year"]
         verbose_name = _("单位居民价格资格")
         verbose_name_plural = _("单位居民价格资格")
+
+    def __str__(self):
+        return f"{self.account} {self.get_category_display()} ({self.get_status_display()})"
 
 
 class LowIncomeCertificate(models.Model):
@@ -184,3 +190,6 @@ class LowIncomeCertificate(models.Model):
         ]
         verbose_name = _("困难群体证件")
         verbose_name_plural = _("困难群体证件")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

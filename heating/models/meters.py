@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,11 +66,24 @@ class Reading(models.Model):
     )
     confirmed = models.BooleanField(_("已人工确认"), default=False)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
-    client_id = models.CharField(_("客户端编号"), max_length=100, null=True, blank=True)
+    # NULL, not "", for readings without a client key: the (company, client_id) unique must skip them.
+    client_id = models.CharField(_("客户端编号"), max_length=100, null=True, blank=True)  # noqa: DJ001
     company = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
     flags = models.JSONField(_("标记"), default=list, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    import_batch = models.ForeignKey(
+        "heating.ImportBatch", models.PROTECT, null=True, blank=True, related_name="readings"
+    )
+    corrects = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="corrections",
+        verbose_name=_("更正的读数"),
+    )
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -75,11 +91,27 @@ class Reading(models.Model):
 
     class Meta:
         ordering = ["meter", "read_at"]
-        indexes = [models.Index(fields=["meter", "read_at"], name="reading_meter_time")]
+        indexes = [
+            models.Index(
+                fields=["meter", "read_at"],
+                condition=models.Q(status="valid"),
+                name="reading_valid_meter_time",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(value_gj__gte=0), name="reading_not_negative"),
             models.UniqueConstraint(
                 fields=["company", "client_id"], name="unique_client_reading_id"
+            ),
+            # One live reading per meter and moment: a second value for the same moment is a conflict.
+            models.UniqueConstraint(
+                fields=["meter", "read_at"],
+                condition=~models.Q(status="void"),
+                name="unique_live_reading_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="void") | ~models.Q(void_reason=""),
+                name="void_reading_has_reason",
             ),
         ]
         verbose_name = _("热表读数")
@@ -87,3 +119,35 @@ class Reading(models.Model):
 
     def __str__(self):
         return f"{self.meter} {self.read_at:%Y-%m-%d %H:%M} {self.value_gj} GJ"
+
+
+class ReadingLimits(models.Model):
+    """When a reading's implied daily use is held for review (configurable data, not code).
+
+    A reading is flagged when its daily use since the previous reading exceeds both the area
+    limit (billing area × max_daily_gj_per_m2) and `history_factor` × the daily use of the
+    interval before. A row with no company is the county default.
+    """
+
+    company = models.OneToOneField(
+        Organisation, models.CASCADE, null=True, blank=True, related_name="reading_limits"
+    )
+    max_daily_gj_per_m2 = models.DecimalField(
+        _("每平方米日用热上限（GJ）"), max_digits=8, decimal_places=6, default=Decimal("0.010000")
+    )
+    history_factor = models.DecimalField(
+        _("相对上一区间日用热倍数"), max_digits=6, decimal_places=2, default=Decimal("4.00")
+    )
+
+    class Meta:
+        verbose_name = _("读数合理性阈值")
+        verbose_name_plural = _("读数合理性阈值")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_daily_gj_per_m2__gt=0, history_factor__gt=0),
+                name="reading_limits_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.company or _("全县默认"))

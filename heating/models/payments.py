@@ -37,3 +37,6 @@ class Payment(models.Model):
         ]
         verbose_name = _("收款")
         verbose_name_plural = _("收款")
+
+    def __str__(self):
+        return f"{self.account} {self.season_year}: ¥{self.amount}"

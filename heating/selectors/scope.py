@@ -1,0 +1,53 @@
+"""Who may see what: every page and endpoint scopes its querysets through these (one place)."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from heating.models import Account, Membership, Organisation, Role
+
+
+def company_membership(user) -> Membership | None:
+    """The user's membership of a heating company (staff belong to one company)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("organisation")
+        .filter(user=user, organisation__kind=Organisation.Kind.COMPANY)
+        .order_by("id")
+        .first()
+    )
+
+
+def bureau_duties(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.BUREAU).values_list(
+            "organisation__duties__duty", flat=True
+        )
+    ) - {None}
+
+
+def resident_accounts(user):
+    """A resident's own accounts: those of customers linked to their login."""
+    return Account.objects.filter(customer__user=user) if user.is_authenticated else Account.objects.none()
+
+
+def company_staff_required(view=None, *, manager=False):
+    """Lets company clerks (or only managers) in; sets request.company and request.membership."""
+
+    def decorate(func):
+        @wraps(func)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            membership = company_membership(request.user)
+            if membership is None or (manager and membership.role != Role.MANAGER):
+                raise PermissionDenied
+            request.membership = membership
+            request.company = membership.organisation
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view else decorate
