@@ -1,0 +1,42 @@
+"""Decimal helpers: rounding of money and areas, exact products, and number formatting for bills."""
+
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from functools import reduce
+
+CENT = Decimal("0.01")
+
+# Wide enough that a product is never rounded before `money` rounds it once (no double rounding).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def _decimal(x: Decimal | int | str) -> Decimal:
+    if isinstance(x, float):
+        raise TypeError("use Decimal, not float, for money and areas")
+    return x if isinstance(x, Decimal) else Decimal(x)
+
+
+def money(x: Decimal | int | str) -> Decimal:
+    """Round to 0.01 元, half up (POLICY §4: 0.005 goes up, unlike Python's banker's rounding)."""
+    return _decimal(x).quantize(CENT, rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def area(x: Decimal | int | str) -> Decimal:
+    """Round to 0.01 m², half up (POLICY §2)."""
+    return money(x)
+
+
+def product(*factors: Decimal | int) -> Decimal:
+    """The exact product of the factors, whatever their number of digits."""
+    return reduce(_EXACT.multiply, factors, Decimal(1))
+
+
+def plain(x: Decimal) -> str:
+    """Fixed-point text with at least two decimals and no digit dropped: 80 → "80.00", 91.013 → "91.013"."""
+    cents = x.quantize(CENT, context=_EXACT)
+    shown = cents if x == cents else x.normalize(_EXACT)
+    return f"{shown:f}"
+
+
+def percent(share: Decimal) -> str:
+    """A share as a percentage: 0.30 → "30%", 1.30 → "130%"."""
+    return f"{product(share, 100).normalize(_EXACT):f}%"
