@@ -18,6 +18,7 @@ from heating.models import (
     InstitutionApproval,
     LowIncomeCertificate,
     Meter,
+    Season,
 )
 from heating.models.accounts import Decision
 from heating.models.policy import season_days
@@ -41,12 +42,20 @@ def facts_for_season(
     """AccountFacts per account id; accounts without price terms for the season are left out.
 
     `as_of` is when the season was (or is being) settled: a low-income certificate counts when
-    approved by then and valid at some time in the season (POLICY.md §5).
+    approved by then and valid at some time in the season (POLICY.md §5). Left out, it is the
+    season's settlement time if the season is settled (so that a certificate approved afterwards
+    cannot change a settled bill), else now.
     """
     accounts = list(accounts)
     ids = [a.id for a in accounts]
     first_day, last_day = season_days(start_year)
-    as_of = as_of or timezone.now()
+    if as_of is None:
+        settled_at = (
+            Season.objects.filter(start_year=start_year, settled_at__isnull=False)
+            .values_list("settled_at", flat=True)
+            .first()
+        )
+        as_of = settled_at or timezone.now()
 
     terms = _latest_by_account(
         AccountTerms.objects.filter(account_id__in=ids, from_year__lte=start_year)

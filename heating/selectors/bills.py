@@ -1,0 +1,54 @@
+"""A season's bill for accounts, from their recorded facts, heat used, payments and price policy."""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from heating.billing import METERED, AccountFacts, Breakdown, bill
+from heating.models import Account, Payment
+
+from .consumption import Usage, season_consumption
+from .facts import facts_for_season
+from .policy import policy_for_season
+
+
+@dataclass(frozen=True)
+class SeasonBill:
+    account_id: int
+    facts: AccountFacts | None
+    usage: Usage | None
+    prepaid: Decimal
+    breakdown: Breakdown | None
+
+    @property
+    def is_exception(self) -> bool:
+        """Cannot be settled yet: no facts for the season, or a metered account without Q."""
+        return self.breakdown is None
+
+
+def season_bills(accounts: Iterable[Account], start_year: int, *, as_of=None) -> dict[int, SeasonBill]:
+    """Bills for many accounts in a fixed number of queries; exceptions carry no breakdown."""
+    accounts = list(accounts)
+    terms = policy_for_season(start_year).terms()
+    facts = facts_for_season(accounts, start_year, as_of=as_of)
+    metered = [a for a in accounts if a.id in facts and facts[a.id].method == METERED]
+    usage = season_consumption(metered, start_year)
+    paid = dict(
+        Payment.objects.filter(account__in=accounts, season_year=start_year)
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    bills = {}
+    for account in accounts:
+        account_facts = facts.get(account.id)
+        account_usage = usage.get(account.id)
+        prepaid = paid.get(account.id) or Decimal("0.00")
+        breakdown = None
+        if account_facts is not None:
+            heat = account_usage.heat_gj if account_usage else None
+            if account_facts.method != METERED or heat is not None:
+                breakdown = bill(account_facts, terms, heat_gj=heat, prepaid=prepaid)
+        bills[account.id] = SeasonBill(account.id, account_facts, account_usage, prepaid, breakdown)
+    return bills

@@ -1,0 +1,139 @@
+"""Heat used in a season, per metered account, from its meters' cumulative readings (POLICY.md §7).
+
+Opening reading: a meter's last live reading on or before the season's first day (or, for a meter
+installed during the season, its first reading). Closing reading: its first live reading on or after
+the last day (or, for a meter removed during the season, its last reading). Q is the sum of the
+meters' spans. An estimated or customer reading never settles alone: an endpoint must be an actual
+(or exchange) reading or one staff confirmed; a flagged one must be reviewed first. Accounts that
+cannot be settled are listed with the reasons, never guessed.
+"""
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from heating.models import Account, Meter, Reading
+from heating.models.policy import season_days
+
+
+@dataclass(frozen=True)
+class Span:
+    serial: str
+    opening: Reading
+    closing: Reading
+
+    @property
+    def used_gj(self) -> Decimal:
+        return self.closing.value_gj - self.opening.value_gj
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    serial: str
+    reading_id: int | None = None
+
+    MESSAGES = {
+        "no_opening": _("表 %(serial)s 缺少期初读数"),
+        "no_closing": _("表 %(serial)s 缺少期末读数"),
+        "estimated_opening": _("表 %(serial)s 的期初读数为估抄或用户自报，未经确认"),
+        "estimated_closing": _("表 %(serial)s 的期末读数为估抄或用户自报，未经确认"),
+        "flagged_opening": _("表 %(serial)s 的期初读数待复核"),
+        "flagged_closing": _("表 %(serial)s 的期末读数待复核"),
+    }
+
+    def __str__(self):
+        return str(self.MESSAGES[self.code] % {"serial": self.serial})
+
+
+@dataclass(frozen=True)
+class Usage:
+    account_id: int
+    spans: tuple[Span, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def heat_gj(self) -> Decimal | None:
+        """Q, or None while any problem stands (the account is an exception, not a guess)."""
+        if self.problems or not self.spans:
+            return None
+        return sum((span.used_gj for span in self.spans), Decimal("0"))
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _endpoint_problem(reading: Reading | None, end: str, serial: str) -> Problem | None:
+    if reading is None:
+        return Problem(f"no_{end}", serial)
+    if reading.status == Reading.Status.FLAGGED:
+        return Problem(f"flagged_{end}", serial, reading.id)
+    settles = reading.kind in (Reading.Kind.ACTUAL, Reading.Kind.EXCHANGE) or reading.confirmed
+    return None if settles else Problem(f"estimated_{end}", serial, reading.id)
+
+
+def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int, Usage]:
+    """Usage per account id for every account given that had a meter during the season.
+
+    Three queries whatever the number of accounts: the meters with the ids of their endpoint
+    readings (correlated subqueries), and the readings themselves.
+    """
+    first_day, last_day = season_days(start_year)
+    opening_before = _local_midnight(first_day + datetime.timedelta(days=1))
+    closing_from = _local_midnight(last_day)
+    live = Reading.objects.filter(meter=OuterRef("pk")).exclude(status=Reading.Status.VOID)
+
+    def first(qs, order):
+        return Subquery(qs.order_by(order).values("id")[:1])
+
+    meters = list(
+        Meter.objects.filter(
+            Q(removed_on__isnull=True) | Q(removed_on__gte=first_day),
+            account__in=list(accounts),
+            installed_on__lte=last_day,
+        )
+        .annotate(
+            opening_id=first(live.filter(read_at__lt=opening_before), "-read_at"),
+            closing_id=first(live.filter(read_at__gte=closing_from), "read_at"),
+            first_id=first(live, "read_at"),
+            last_id=first(live, "-read_at"),
+        )
+        .order_by("account_id", "installed_on", "id")
+    )
+    wanted = set()
+    ends = {}
+    for meter in meters:
+        installed_in_season = meter.installed_on > first_day
+        removed_in_season = meter.removed_on is not None and meter.removed_on < last_day
+        ends[meter.id] = (
+            meter.first_id if installed_in_season else meter.opening_id,
+            meter.last_id if removed_in_season else meter.closing_id,
+        )
+        wanted.update(i for i in ends[meter.id] if i)
+    readings = Reading.objects.in_bulk(wanted)
+
+    spans: dict[int, list[Span]] = {}
+    problems: dict[int, list[Problem]] = {}
+    for meter in meters:
+        opening_id, closing_id = ends[meter.id]
+        opening, closing = readings.get(opening_id), readings.get(closing_id)
+        found = [
+            p
+            for p in (
+                _endpoint_problem(opening, "opening", meter.serial),
+                _endpoint_problem(closing, "closing", meter.serial),
+            )
+            if p
+        ]
+        problems.setdefault(meter.account_id, []).extend(found)
+        if not found:
+            spans.setdefault(meter.account_id, []).append(Span(meter.serial, opening, closing))
+    return {
+        account_id: Usage(account_id, tuple(spans.get(account_id, ())), tuple(problems[account_id]))
+        for account_id in problems
+    }
