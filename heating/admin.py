@@ -45,12 +45,20 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [DutyInline, MembershipInline]
 
 
+class WriteOnlyInput(forms.TextInput):
+    """A text box that never renders its value, so a form shown again after an error cannot echo it."""
+
+    def format_value(self, value):
+        return None
+
+
 class CustomerForm(forms.ModelForm):
     """The identity number is write-only: typed in, stored encrypted, shown masked."""
 
     id_number = forms.CharField(
         label=_("身份证号（新录入或更正）"),
         required=False,
+        widget=WriteOnlyInput(attrs={"autocomplete": "off"}),
         help_text=_("留空则不变。保存后只显示脱敏号码。"),
     )
 
@@ -79,13 +87,18 @@ class CustomerAdmin(SimpleHistoryAdmin):
     history_list_display = ["name", "phone", "id_number_masked"]
 
     def get_search_results(self, request, queryset, search_term):
-        """An exact identity number finds its holder through the keyed hash."""
+        """An exact identity number finds its holder through the keyed hash.
+
+        The match is taken from the queryset the change list passed in, so that the list filters
+        (and any narrowing of get_queryset) still apply to it.
+        """
+        narrowed = queryset
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
         try:
-            queryset |= self.model.objects.filter(id_number_hash=identity.fingerprint(search_term))
+            fingerprint = identity.fingerprint(search_term)
         except forms.ValidationError:
-            pass
-        return queryset, duplicates
+            return queryset, duplicates
+        return queryset | narrowed.filter(id_number_hash=fingerprint), duplicates
 
 
 class HeatedPartInline(admin.TabularInline):

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def _key(purpose: bytes) -> bytes:
@@ -24,9 +25,13 @@ def _key(purpose: bytes) -> bytes:
 
 
 def normalise(number: str) -> str:
-    """Strip spaces, upper-case the check letter, and check the GB 11643 checksum."""
-    number = re.sub(r"\s", "", number or "").upper()
-    if not _SHAPE.match(number):
+    """Strip spaces, upper-case the check letter, and check the GB 11643 checksum.
+
+    Full-width digits and letters (as a Chinese input method types them) become ASCII first, so
+    that one person has one fingerprint however the number was typed; other digits are refused.
+    """
+    number = re.sub(r"\s", "", unicodedata.normalize("NFKC", number or "")).upper()
+    if not _SHAPE.fullmatch(number):
         raise ValidationError(_("身份证号应为18位：17位数字加1位数字或X。"), code="shape")
     total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS, strict=True))
     if _CHECK[total % 11] != number[17]:

@@ -1,0 +1,261 @@
+"""The admin site: every model's pages open, and identity numbers stay write-only there."""
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from heating import identity
+from heating.models import Customer, Season
+
+from .factories import (
+    AreaDecisionFactory,
+    BureauFactory,
+    CompanyFactory,
+    CustomerFactory,
+    InstitutionApprovalFactory,
+    LowIncomeCertificateFactory,
+    MembershipFactory,
+    PaymentFactory,
+    ReadingFactory,
+    RouteFactory,
+    UserFactory,
+    id_number,
+    make_account,
+)
+
+pytestmark = pytest.mark.django_db
+
+NUMBER = "11010519491231002X"
+MASK = "1101**********002X"
+NEW_NUMBER = id_number("37032319800101001")
+
+REGISTERED = sorted(
+    (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
+)
+
+
+@pytest.fixture
+def one_of_everything():
+    """At least one row of each heating model, so that change lists render real rows."""
+    company = CompanyFactory()
+    account = make_account(company=company, metered=True, exchangers=0)
+    make_account(company=company, area="500.00", price_class="institution", institution_approved=True)
+    RouteFactory(company=company)
+    meter = account.meters.get()
+    ReadingFactory(meter=meter, value_gj=Decimal("12.500000"))
+    PaymentFactory(account=account)
+    AreaDecisionFactory(account=account, from_year=2020)
+    LowIncomeCertificateFactory(account=account)
+    InstitutionApprovalFactory(account=account, status="pending")
+    membership = MembershipFactory(organisation=company)
+    Group.objects.create(name="抄表员")
+    Token.objects.create(user=membership.user)
+    BureauFactory(duties=["subsidy_lead", "area_decision"])
+    Season.objects.create(start_year=2019)
+    return account
+
+
+@pytest.fixture
+def customer():
+    return CustomerFactory(id_number=NUMBER)
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])
+def test_every_registered_models_changelist_and_add_page_open(
+    admin_client, one_of_everything, app_label, model_name
+):
+    changelist = admin_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
+    add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
+
+    assert changelist.status_code == 200
+    assert add.status_code == 200
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])
+def test_every_registered_models_change_page_opens(admin_client, one_of_everything, app_label, model_name):
+    from django.apps import apps
+
+    row = apps.get_model(app_label, model_name)._default_manager.first()
+    if row is None:
+        pytest.skip(f"no {app_label}.{model_name} row to open")
+
+    response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_change", args=[row.pk]))
+
+    assert response.status_code == 200
+
+
+def test_the_customer_change_page_shows_the_mask_never_the_number(admin_client, customer):
+    response = admin_client.get(reverse("admin:heating_customer_change", args=[customer.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert MASK in page
+    assert NUMBER not in page
+    assert NUMBER[4:14] not in page
+    assert customer.id_number_cipher not in page
+    assert customer.id_number_hash not in page
+
+
+def test_the_customer_changelist_shows_the_mask_never_the_number(admin_client, customer):
+    page = admin_client.get(reverse("admin:heating_customer_changelist")).content.decode()
+
+    assert MASK in page
+    assert NUMBER[4:14] not in page
+
+
+def _form(customer, **changes):
+    return {
+        "company": customer.company_id,
+        "name": customer.name,
+        "phone": customer.phone,
+        "user": "",
+        "id_number": "",
+        **changes,
+    }
+
+
+def test_saving_a_new_number_in_the_admin_stores_it_encrypted(admin_client, customer):
+    url = reverse("admin:heating_customer_change", args=[customer.pk])
+
+    response = admin_client.post(url, _form(customer, id_number=" 3703 2319 8001 0100 1" + NEW_NUMBER[-1]))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    customer.refresh_from_db()
+    assert identity.reveal(customer.id_number_cipher) == NEW_NUMBER
+    assert customer.id_number_hash == identity.fingerprint(NEW_NUMBER)
+    assert customer.id_number_masked == identity.mask(NEW_NUMBER)
+    assert NEW_NUMBER not in customer.id_number_cipher
+
+
+def test_saving_without_a_number_keeps_the_stored_one(admin_client, customer):
+    url = reverse("admin:heating_customer_change", args=[customer.pk])
+
+    response = admin_client.post(url, _form(customer, phone="13900000000"))
+
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.phone == "13900000000"
+    assert identity.reveal(customer.id_number_cipher) == NUMBER
+
+
+def test_adding_a_customer_with_a_number_in_the_admin(admin_client):
+    company = CompanyFactory()
+
+    response = admin_client.post(
+        reverse("admin:heating_customer_add"),
+        {"company": company.pk, "name": "王五", "phone": "", "user": "", "id_number": NUMBER.lower()},
+    )
+
+    assert response.status_code == 302
+    added = Customer.objects.get(name="王五")
+    assert identity.reveal(added.id_number_cipher) == NUMBER
+    assert added.id_number_masked == MASK
+
+
+def test_an_invalid_number_is_refused_without_being_echoed(admin_client, customer):
+    wrong = NEW_NUMBER[:17] + ("0" if NEW_NUMBER[-1] != "0" else "1")
+    url = reverse("admin:heating_customer_change", args=[customer.pk])
+
+    response = admin_client.post(url, _form(customer, id_number=wrong))
+
+    assert response.status_code == 200
+    assert "校验位" in response.content.decode()
+    assert wrong not in response.content.decode()
+    customer.refresh_from_db()
+    assert identity.reveal(customer.id_number_cipher) == NUMBER
+
+
+def test_a_form_shown_again_after_another_error_does_not_echo_the_number(admin_client, customer):
+    url = reverse("admin:heating_customer_change", args=[customer.pk])
+
+    response = admin_client.post(url, _form(customer, name="", id_number=NEW_NUMBER))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.keys() == {"name"}
+    assert NEW_NUMBER not in page
+    assert NEW_NUMBER[4:14] not in page
+
+
+def test_the_admin_history_shows_only_the_mask(admin_client, customer):
+    admin_client.post(
+        reverse("admin:heating_customer_change", args=[customer.pk]), _form(customer, id_number=NEW_NUMBER)
+    )
+
+    history = admin_client.get(reverse("admin:heating_customer_history", args=[customer.pk]))
+
+    page = history.content.decode()
+    assert history.status_code == 200
+    assert identity.mask(NEW_NUMBER) in page
+    assert MASK in page
+    for number in (NUMBER, NEW_NUMBER):
+        assert number not in page
+        assert number[4:14] not in page
+    for record in customer.history.all():
+        detail = admin_client.get(
+            reverse("admin:heating_customer_simple_history", args=[customer.pk, record.history_id])
+        )
+        assert detail.status_code == 200
+        assert NUMBER[4:14] not in detail.content.decode()
+        assert NEW_NUMBER[4:14] not in detail.content.decode()
+
+
+def _search(admin_client, term, **filters):
+    response = admin_client.get(reverse("admin:heating_customer_changelist"), {"q": term, **filters})
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize("term", [NUMBER, NUMBER.lower(), "1101 0519 4912 3100 2X"])
+def test_admin_search_by_the_exact_number_finds_the_customer(admin_client, customer, term):
+    CustomerFactory(id_number=NEW_NUMBER)
+
+    assert _search(admin_client, term) == [customer]
+
+
+def test_admin_search_by_another_valid_number_finds_nobody(admin_client, customer):
+    assert _search(admin_client, NEW_NUMBER) == []
+
+
+def test_admin_search_by_the_mask_or_part_of_the_number_finds_nobody(admin_client, customer):
+    assert _search(admin_client, NUMBER[:10]) == []
+    assert _search(admin_client, NUMBER[:17]) == []
+
+
+def test_admin_search_still_finds_by_name(admin_client, customer):
+    assert _search(admin_client, customer.name) == [customer]
+
+
+def test_admin_search_by_number_respects_the_list_filter(admin_client, customer):
+    other = CompanyFactory()
+
+    assert _search(admin_client, NUMBER, company__id__exact=customer.company_id) == [customer]
+    assert _search(admin_client, NUMBER, company__id__exact=other.pk) == []
+
+
+def test_a_non_staff_user_is_sent_to_the_admin_login(client):
+    client.force_login(UserFactory(is_staff=False))
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:heating_customer_changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_user_can_log_in_with_the_factory_password(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+
+    assert client.login(username=user.username, password="pw")
+    assert client.get("/admin/").status_code == 200
+
+
