@@ -197,7 +197,14 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 @admin.register(PricePolicy)
 class PricePolicyAdmin(SimpleHistoryAdmin):
+    """A notice in force is never edited: past bills must stay reproducible. A new notice is a new row."""
+
     list_display = ["code", "effective_from", "effective_until"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return [f.name for f in self.model._meta.fields if f.name not in ("id", "title")]
 
 
 @admin.register(Season)

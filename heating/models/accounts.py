@@ -139,6 +139,14 @@ class InstitutionApproval(models.Model):
 
     class Meta:
         ordering = ["account", "from_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "from_year"], name="unique_institution_year"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | models.Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="institution_decision_recorded",
+            ),
+        ]
         verbose_name = _("单位居民价格资格")
         verbose_name_plural = _("单位居民价格资格")
 

@@ -39,7 +39,8 @@ def _latest_by_account(rows, key="account_id"):
 def facts_for_season(
     accounts: Iterable[Account], start_year: int, *, as_of: datetime.datetime | None = None
 ) -> dict[int, AccountFacts]:
-    """AccountFacts per account id; accounts without price terms for the season are left out.
+    """AccountFacts per account id; accounts without price terms for the season, or not open during
+    it, are left out.
 
     `as_of` is when the season was (or is being) settled: a low-income certificate counts when
     approved by then and valid at some time in the season (POLICY.md §5). Left out, it is the
@@ -67,11 +68,20 @@ def facts_for_season(
         .order_by("from_year")
         .values("account_id", "area")
     )
-    approved_institutions = set(
+    # The latest decision from a season up to this one holds: a later rejection ends an approval.
+    institution_decisions = _latest_by_account(
         InstitutionApproval.objects.filter(
-            account_id__in=ids, from_year__lte=start_year, status=Decision.APPROVED
-        ).values_list("account_id", flat=True)
+            account_id__in=ids,
+            from_year__lte=start_year,
+            status__in=[Decision.APPROVED, Decision.REJECTED],
+            decided_at__lte=as_of,
+        )
+        .order_by("from_year")
+        .values("account_id", "status")
     )
+    approved_institutions = {
+        account_id for account_id, row in institution_decisions.items() if row["status"] == Decision.APPROVED
+    }
     low_income = set(
         LowIncomeCertificate.objects.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),
@@ -103,7 +113,8 @@ def facts_for_season(
     facts = {}
     for account in accounts:
         row = terms.get(account.id)
-        if row is None:
+        closed_before = account.closed_on is not None and account.closed_on < first_day
+        if row is None or closed_before or account.opened_on > last_day:
             continue
         price_class = row["price_class"]
         if price_class == INSTITUTION and account.id not in approved_institutions:
