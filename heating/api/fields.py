@@ -18,8 +18,8 @@ _INTEGER = re.compile(r"^[0-9]{1,9}$")
 class StrictDecimalField(serializers.Field):
     default_error_messages = {
         "invalid": _("须为非负十进制数字，如 \"80.00\"。"),
-        "max_places": _("最多 %(places)s 位小数。"),
-        "max_value": _("不能大于 %(limit)s。"),
+        "max_places": _("最多 {places} 位小数。"),
+        "max_value": _("不能大于 {limit}。"),
         "min_value": _("须大于 0。"),
     }
 
@@ -52,7 +52,7 @@ class StrictDecimalField(serializers.Field):
 class StrictIntegerField(serializers.Field):
     default_error_messages = {
         "invalid": _("须为非负整数。"),
-        "max_value": _("不能大于 %(limit)s。"),
+        "max_value": _("不能大于 {limit}。"),
     }
 
     def __init__(self, *, max_value: int, **kwargs):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,9 +13,13 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from heating.billing import (
+    AREA,
+    BUILDING,
+    METERED,
     METHODS,
     PART_KINDS,
     PRICE_CLASSES,
+    RESIDENTIAL,
     AccountFacts,
     BillingError,
     Part,
@@ -30,6 +34,16 @@ MAX_AREA = Decimal("1000000")
 MAX_HEAT = Decimal("10000000")
 MAX_MONEY = Decimal("100000000")
 _SEASON = re.compile(r"^([0-9]{4})-([0-9]{4})$")
+
+
+class QuoteJSONParser(JSONParser):
+    """JSON, where nesting too deep for Python's decoder is a 400 like any other malformed body."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON 嵌套层数过多。")) from None
 
 
 class PartSerializer(serializers.Serializer):
@@ -50,10 +64,42 @@ class QuoteRequestSerializer(serializers.Serializer):
     def validate_season(self, value):
         if value is None:
             return None
-        match = _SEASON.match(value)
-        if not match or int(match[2]) != int(match[1]) + 1:
-            raise serializers.ValidationError(_("供暖季格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。"))
+        match = _SEASON.fullmatch(value)
+        # Year 0 does not exist (and "0000-0001" must not fall back to the default season).
+        if not match or int(match[1]) < 1 or int(match[2]) != int(match[1]) + 1:
+            raise serializers.ValidationError(
+                _("供暖季格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。")
+            )
         return int(match[1])
+
+    def validate(self, attrs):
+        """The contract's combination rules, in the request's language; the engine checks them again."""
+        price_class, method = attrs["price_class"], attrs["method"]
+        residential = price_class == RESIDENTIAL
+        errors = {}
+        for index, part in enumerate(attrs["parts"], start=1):
+            if residential and part["kind"] == BUILDING:
+                errors.setdefault("parts", []).append(
+                    _("第 %(index)s 个部位：居民用户按套内建筑面积计费，不能选“building”（建筑面积）。")
+                    % {"index": index}
+                )
+            elif not residential and part["kind"] != BUILDING:
+                errors.setdefault("parts", []).append(
+                    _("第 %(index)s 个部位：单位和非居民用户按建筑面积计费，部位须为“building”。")
+                    % {"index": index}
+                )
+        heat_gj = attrs.get("heat_gj")
+        if method == METERED and heat_gj is None:
+            errors["heat_gj"] = [_("分户计量须填写本供暖季的用热量（GJ）。")]
+        elif method == AREA and heat_gj is not None:
+            errors["heat_gj"] = [_("按面积收费不需要用热量，请不要填写 heat_gj。")]
+        if attrs.get("exchangers", 0) > 0 and not (residential and method == AREA):
+            errors["exchangers"] = [_("小型换热设备费只适用于按面积收费的居民用户（§一.4）。")]
+        if attrs.get("low_income") and not residential:
+            errors["low_income"] = [_("困难群体优惠只适用于居民用户（§五）。")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class QuoteLineSerializer(serializers.Serializer):
@@ -91,7 +137,7 @@ class QuoteView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [QuoteJSONParser]
     throttle_classes = [QuoteThrottle]
 
     @extend_schema(
@@ -116,7 +162,9 @@ class QuoteView(APIView):
         serializer = QuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        start_year = data.get("season") or latest_priced_season()
+        start_year = data.get("season")
+        if start_year is None:
+            start_year = latest_priced_season()
         if start_year is None:
             return Response({"season": [_("尚未载入任何价格政策。")]}, status=400)
         try:
