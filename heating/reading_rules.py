@@ -8,7 +8,7 @@ path (keyboard, file, remote API) goes through it, so the rules live here once.
 import bisect
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 GJ_PLACES = Decimal("0.000001")
 UNIT_FACTORS = {"GJ": Decimal("1"), "MWh": Decimal("3.6"), "kWh": Decimal("0.0036")}
@@ -29,16 +29,22 @@ def to_gj(value: Decimal, unit: str) -> Decimal:
         raise ReadingError("the value must be a finite number")
     if value < 0:
         raise ReadingError(f"a cumulative register cannot be negative ({value})")
-    gj = value * UNIT_FACTORS[unit]
+    factor = UNIT_FACTORS[unit]
+    with localcontext() as exact:
+        # Enough digits that the product is never rounded (the default 28 would round a long input
+        # to a six-decimal value and let an inexact reading through).
+        exact.prec = max(28, len(value.as_tuple().digits) + len(factor.as_tuple().digits) + 2)
+        gj = value * factor
+        shown = gj.normalize()
     try:
         stored = gj.quantize(GJ_PLACES, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         raise ReadingError(f"the value {value} {unit} is too large") from None
     if stored != gj:
-        raise ReadingError(f"{value} {unit} = {gj.normalize()} GJ cannot be stored exactly in six decimals")
+        raise ReadingError(f"{value} {unit} = {shown} GJ cannot be stored exactly in six decimals")
     if stored >= Decimal("1e10"):
         raise ReadingError(f"the value {value} {unit} is too large")
-    return stored
+    return stored.copy_abs()  # "-0" is zero, not a negative zero
 
 
 @dataclass(frozen=True)
@@ -178,14 +184,19 @@ def _judge_one(c, lines, seen_ids, seen_times, limits) -> Outcome:
     if after and c.value_gj > after.value:
         return Outcome(c.index, REJECTED, f"above the later reading {_show(after)}")
     flags = []
-    if before and _implausible(c, before, _history_point(c, before, batch_before_that), limits):
+    history = _history_point(c, before, batch_before, batch_before_that) if before else None
+    if before and _implausible(c, before, history, limits):
         flags.append(IMPLAUSIBLE)
     return Outcome(c.index, STORED, None, flags)
 
 
-def _history_point(c: Candidate, before: Point, batch_before_that: Point | None) -> Point | None:
-    """The live reading before `before`, wherever it came from."""
-    options = [p for p in (c.before, c.before_that, batch_before_that) if p and p.read_at < before.read_at]
+def _history_point(
+    c: Candidate, before: Point, batch_before: Point | None, batch_before_that: Point | None
+) -> Point | None:
+    """The live reading before `before`, wherever it came from: when `before` is the database's, the
+    batch's own reading before the candidate may be the one just before it."""
+    candidates = (c.before, c.before_that, batch_before, batch_before_that)
+    options = [p for p in candidates if p and p.read_at < before.read_at]
     return max(options, key=lambda p: p.read_at, default=None)
 
 

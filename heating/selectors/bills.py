@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from heating.billing import METERED, AccountFacts, Breakdown, bill
+from heating.billing import METERED, AccountFacts, BillingError, Breakdown, bill
 from heating.models import Account, Payment
 
 from .consumption import Usage, season_consumption
@@ -20,10 +20,13 @@ class SeasonBill:
     usage: Usage | None
     prepaid: Decimal
     breakdown: Breakdown | None
+    # Why the engine refused the recorded facts (e.g. no heated part), when it did.
+    problem: str | None = None
 
     @property
     def is_exception(self) -> bool:
-        """Cannot be settled yet: no facts for the season, or a metered account without Q."""
+        """Cannot be settled yet: no facts for the season, a metered account without Q, or facts the
+        engine refuses (`problem`)."""
         return self.breakdown is None
 
 
@@ -45,10 +48,14 @@ def season_bills(accounts: Iterable[Account], start_year: int, *, as_of=None) ->
         account_facts = facts.get(account.id)
         account_usage = usage.get(account.id)
         prepaid = paid.get(account.id) or Decimal("0.00")
-        breakdown = None
+        breakdown = problem = None
         if account_facts is not None:
             heat = account_usage.heat_gj if account_usage else None
             if account_facts.method != METERED or heat is not None:
-                breakdown = bill(account_facts, terms, heat_gj=heat, prepaid=prepaid)
-        bills[account.id] = SeasonBill(account.id, account_facts, account_usage, prepaid, breakdown)
+                # One account's bad facts make that account an exception, not the whole run fail.
+                try:
+                    breakdown = bill(account_facts, terms, heat_gj=heat, prepaid=prepaid)
+                except BillingError as exc:
+                    problem = str(exc)
+        bills[account.id] = SeasonBill(account.id, account_facts, account_usage, prepaid, breakdown, problem)
     return bills

@@ -1,11 +1,13 @@
 """Heat used in a season, per metered account, from its meters' cumulative readings (POLICY.md §7).
 
 Opening reading: a meter's last live reading on or before the season's first day (or, for a meter
-installed during the season, its first reading). Closing reading: its first live reading on or after
-the last day (or, for a meter removed during the season, its last reading). Q is the sum of the
-meters' spans. An estimated or customer reading never settles alone: an endpoint must be an actual
-(or exchange) reading or one staff confirmed; a flagged one must be reviewed first. Accounts that
-cannot be settled are listed with the reasons, never guessed.
+installed during the season, its first reading, which must be taken by the end of the installation
+day). Closing reading: its first live reading on or after the last day (or, for a meter removed during
+the season, its last reading, which must be taken on or after the removal day). Q is the sum of the
+meters' spans. A meter removed on or before the first day is not the season's (as for the facts).
+An estimated or customer reading never settles alone: an endpoint must be an actual (or exchange)
+reading or one staff confirmed; a flagged one must be reviewed first. Accounts that cannot be
+settled are listed with the reasons, never guessed.
 """
 import datetime
 from collections.abc import Iterable
@@ -93,7 +95,7 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
 
     meters = list(
         Meter.objects.filter(
-            Q(removed_on__isnull=True) | Q(removed_on__gte=first_day),
+            Q(removed_on__isnull=True) | Q(removed_on__gt=first_day),
             account__in=list(accounts),
             installed_on__lte=last_day,
         )
@@ -113,15 +115,24 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
         ends[meter.id] = (
             meter.first_id if installed_in_season else meter.opening_id,
             meter.last_id if removed_in_season else meter.closing_id,
+            # A first reading after the installation day is not the installation reading, and a last
+            # reading before the removal day is not the removal reading: the use in between is
+            # unknown, not zero.
+            _local_midnight(meter.installed_on + datetime.timedelta(days=1)) if installed_in_season else None,
+            _local_midnight(meter.removed_on) if removed_in_season else None,
         )
-        wanted.update(i for i in ends[meter.id] if i)
+        wanted.update(i for i in ends[meter.id][:2] if i)
     readings = Reading.objects.in_bulk(wanted)
 
     spans: dict[int, list[Span]] = {}
     problems: dict[int, list[Problem]] = {}
     for meter in meters:
-        opening_id, closing_id = ends[meter.id]
+        opening_id, closing_id, installed_by, removed_from = ends[meter.id]
         opening, closing = readings.get(opening_id), readings.get(closing_id)
+        if opening is not None and installed_by is not None and opening.read_at >= installed_by:
+            opening = None
+        if closing is not None and removed_from is not None and closing.read_at < removed_from:
+            closing = None
         found = [
             p
             for p in (

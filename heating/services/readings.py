@@ -48,14 +48,15 @@ class Incoming:
 def limits_for(company: Organisation) -> Limits:
     row = (
         ReadingLimits.objects.filter(Q(company=company) | Q(company__isnull=True))
-        .order_by(F("company_id").asc(nulls_last=True))  # the company's own row before the default
+        .order_by(F("company_id").asc(nulls_last=True), "id")  # the company's own row before the default
         .first()
     )
     row = row or ReadingLimits()
     return Limits(row.max_daily_gj_per_m2, row.history_factor)
 
 
-def _chunks(items, size=CHUNK):
+def _chunks(items, size=None):
+    size = size or CHUNK  # looked up at call time, so that a test (or a setting) can change it
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -218,7 +219,7 @@ def _rows(company, incoming, stored, *, source, user, import_batch, now):
             kind=item.kind,
             status=Reading.Status.FLAGGED if IMPLAUSIBLE in outcome.flags else Reading.Status.VALID,
             source=source,
-            client_id=item.client_id,
+            client_id=item.client_id or None,  # "" is no key: NULL keeps it out of the unique
             company=company,
             flags=outcome.flags,
             note=item.note,
