@@ -1,0 +1,473 @@
+"""Staff pages for heat-meter readings: keyboard entry, the review queue, a meter's history.
+
+Every write goes through heating.services (readings_ingest, reading_review, meters); these views
+only scope by the clerk's company, parse input and show the services' answers.
+"""
+import datetime
+import json
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from heating.models import Building, Meter, Reading, Route
+from heating.reading_rules import IMPLAUSIBLE, REJECTED, STORED, UNIT_FACTORS, gj_text
+from heating.selectors.scope import company_staff_required
+from heating.services.meters import meter_replace
+from heating.services.reading_review import reading_confirm, reading_correct, reading_void
+from heating.services.readings import Incoming, readings_ingest, readings_judge
+
+ENTRY_MAX_ROWS = 2000
+REVIEW_PAGE_SIZE = 50
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+UNIT_CHOICES = [(unit, unit) for unit in UNIT_FACTORS]
+FLAG_LABELS = {IMPLAUSIBLE: gettext_lazy("用热量异常偏高")}
+
+# The rules word their reasons in English for every entry path (files, API); staff read Chinese.
+_RULE_TEXTS = (
+    (
+        r"below the earlier reading (?P<value>\S+) GJ at (?P<at>\S+)$",
+        gettext_lazy("低于上次读数 %(value)s GJ（%(at)s）"),
+    ),
+    (
+        r"above the later reading (?P<value>\S+) GJ at (?P<at>\S+)$",
+        gettext_lazy("高于之后的读数 %(value)s GJ（%(at)s）"),
+    ),
+    (r"unknown meter ['\"](?P<serial>.*)['\"]$", gettext_lazy("未知表号 %(serial)s")),
+    (
+        r"conflict: this meter already has (?P<value>\S+) GJ at (?P<at>[^;]+);",
+        gettext_lazy("该时间已有读数 %(value)s GJ（%(at)s）"),
+    ),
+    (r"the value must be a finite number$", gettext_lazy("请输入数字")),
+    (r"a cumulative register cannot be negative", gettext_lazy("读数不能为负")),
+    (r".* cannot be stored exactly in six decimals$", gettext_lazy("最多保留六位小数")),
+    (r"the value .* is too large$", gettext_lazy("读数过大")),
+    (r"the reading time .* is in the future$", gettext_lazy("抄表时间晚于当前时间")),
+)
+_RULE_PATTERNS = [(re.compile(pattern), text) for pattern, text in _RULE_TEXTS]
+
+
+def _local_text(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime(TIME_FORMAT) if moment else ""
+
+
+def rule_text(reason: str) -> str:
+    """A rule's reason as staff read it; unknown reasons are shown as they are."""
+    for pattern, text in _RULE_PATTERNS:
+        match = pattern.match(reason)
+        if match:
+            parts = match.groupdict()
+            if "at" in parts:
+                parts["at"] = _local_text(datetime.datetime.fromisoformat(parts["at"]))
+            return text % parts
+    return reason
+
+
+def error_texts(exc: ValidationError) -> list[str]:
+    texts = []
+    for error in exc.error_list:
+        params = dict(error.params or {})
+        if "reason" in params:
+            params["reason"] = rule_text(str(params["reason"]))
+        texts.append(str(error.message) % params if params else str(error.message))
+    return texts
+
+
+# Entry -----------------------------------------------------------------------------------------
+
+
+def _entry_meters(company, *, building=None, route=None):
+    """The current meters of a building or a route in walking order, with the last valid reading."""
+    valid = Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.VALID)
+    last_valid = valid.order_by("-read_at")
+    meters = (
+        Meter.objects.filter(company=company, removed_on__isnull=True)
+        .select_related("account__premises__building")
+        .annotate(
+            prev_value=Subquery(last_valid.values("value_gj")[:1]),
+            prev_at=Subquery(last_valid.values("read_at")[:1]),
+            pending=Exists(Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.FLAGGED)),
+        )
+    )
+    if building is not None:
+        meters = meters.filter(account__premises__building=building)
+    else:
+        meters = meters.filter(account__premises__building__route=route)
+    return meters.order_by(
+        "account__premises__building__route_order",
+        "account__premises__building__code",
+        "account__premises__unit",
+        "serial",
+    )
+
+
+def _pick(options, wanted: str | None):
+    """The option whose id is `wanted` (from the company's own list), or 404."""
+    for option in options:
+        if str(option.pk) == wanted:
+            return option
+    raise Http404
+
+
+def _entry_texts() -> dict[str, str]:
+    return {
+        "below": _("低于上次读数 %s GJ"),
+        "high": _("用热量异常偏高"),
+        "invalid": _("请输入数字（GJ，最多六位小数）"),
+        "saved": _("已保存"),
+        "pending": _("已保存，待复核"),
+        "duplicate": _("已有相同读数"),
+        "unsaved": _("未保存"),
+        "blocked": _("有 %s 行需要改正，未保存任何读数"),
+        "nothing": _("没有填写读数"),
+        "saving": _("正在保存…"),
+        "savedAll": _("已保存 %s 条读数"),
+        "refused": _("保存被拒绝，未写入任何读数：请改正标红的行"),
+        "failed": _("保存失败：%s"),
+    }
+
+
+@company_staff_required
+def entry(request):
+    """抄表录入: one building's or one route's current meters, a value input per meter."""
+    company = request.company
+    routes = list(Route.objects.filter(company=company).order_by("code"))
+    buildings = list(Building.objects.filter(company=company).order_by("code"))
+    building = route = None
+    if request.GET.get("route"):
+        route = _pick(routes, request.GET["route"])
+    elif request.GET.get("building"):
+        building = _pick(buildings, request.GET["building"])
+    rows = []
+    if route or building:
+        for meter in _entry_meters(company, building=building, route=route):
+            premises = meter.account.premises
+            rows.append(
+                {
+                    "serial": meter.serial,
+                    "account": meter.account.number,
+                    "building": premises.building.name,
+                    "unit": premises.unit,
+                    "prev_value": meter.prev_value,
+                    "prev_text": gj_text(meter.prev_value) if meter.prev_value is not None else "",
+                    "prev_at": meter.prev_at,
+                    "pending": meter.pending,
+                }
+            )
+    return render(
+        request,
+        "heating/readings/entry.html",
+        {
+            "routes": routes,
+            "buildings": buildings,
+            "route": route,
+            "building": building,
+            "rows": rows,
+            "read_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "texts": _entry_texts(),
+        },
+    )
+
+
+class _BadPayload(ValueError):
+    pass
+
+
+_READ_AT = forms.DateTimeField(input_formats=INPUT_FORMATS)
+
+
+def _decimal(text) -> Decimal:
+    """The typed value; anything that is not a number becomes NaN, which the rules refuse."""
+    try:
+        return Decimal(str(text).strip())
+    except InvalidOperation:
+        return Decimal("NaN")
+
+
+def _entry_payload(request) -> list[Incoming]:
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise _BadPayload(_("请求格式不正确")) from None
+    if not isinstance(body, dict):
+        raise _BadPayload(_("请求格式不正确"))
+    try:
+        read_at = _READ_AT.clean(body.get("read_at"))
+    except ValidationError:
+        raise _BadPayload(_("请填写正确的抄表时间")) from None
+    rows = body.get("rows")
+    if not isinstance(rows, list) or not rows:
+        raise _BadPayload(_("没有填写读数"))
+    if len(rows) > ENTRY_MAX_ROWS:
+        raise _BadPayload(_("一次最多保存 %d 条读数") % ENTRY_MAX_ROWS)
+    incoming = []
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("serial"), str):
+            raise _BadPayload(_("请求格式不正确"))
+        incoming.append(Incoming(serial=row["serial"], read_at=read_at, value=_decimal(row.get("value"))))
+    return incoming
+
+
+def _row_answer(item: Incoming, outcome, *, saved: bool | None) -> dict:
+    """One row's answer; `saved` None for a check, which stores nothing by design."""
+    flagged = IMPLAUSIBLE in outcome.flags
+    answer = {"serial": item.serial, "status": outcome.status, "flagged": flagged, "message": ""}
+    if outcome.status == REJECTED:
+        answer["message"] = rule_text(outcome.reason or "")
+    elif not saved:
+        answer["status"] = "ok" if saved is None else "unsaved"
+        answer["message"] = _("用热量异常偏高") if flagged else ""
+    elif outcome.status == STORED:
+        answer["message"] = _("已保存，待复核") if flagged else _("已保存")
+        answer["value"] = gj_text(item.value)
+        answer["at"] = _local_text(item.read_at)
+    else:
+        answer["message"] = _("已有相同读数")
+    return answer
+
+
+@company_staff_required
+@require_POST
+def entry_check(request):
+    """What the rules would say about typed values, without storing anything (warnings before saving)."""
+    try:
+        incoming = _entry_payload(request)
+    except _BadPayload as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    outcomes, _stored = readings_judge(company=request.company, incoming=incoming)
+    return JsonResponse(
+        {"rows": [_row_answer(item, o, saved=None) for item, o in zip(incoming, outcomes, strict=True)]}
+    )
+
+
+@company_staff_required
+@require_POST
+def entry_save(request):
+    """Store the filled rows all or nothing; the answer says, per row, what happened and why."""
+    try:
+        incoming = _entry_payload(request)
+    except _BadPayload as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    outcomes = readings_ingest(
+        company=request.company,
+        incoming=incoming,
+        source=Reading.Source.MANUAL,
+        user=request.user,
+        all_or_nothing=True,
+    )
+    saved = not any(o.status == REJECTED for o in outcomes)
+    rows = [_row_answer(item, o, saved=saved) for item, o in zip(incoming, outcomes, strict=True)]
+    return JsonResponse({"saved": saved, "rows": rows}, status=200 if saved else 422)
+
+
+# Review ----------------------------------------------------------------------------------------
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("作废原因"), max_length=200)
+
+
+class CorrectForm(forms.Form):
+    value = forms.DecimalField(label=gettext_lazy("正确读数"), min_value=0)
+    unit = forms.ChoiceField(label=gettext_lazy("单位"), choices=UNIT_CHOICES, initial="GJ")
+    reason = forms.CharField(label=gettext_lazy("更正原因"), max_length=200)
+
+
+class MeterReplaceForm(forms.Form):
+    new_serial = forms.CharField(label=gettext_lazy("新表号"), max_length=40)
+    at = forms.DateTimeField(
+        label=gettext_lazy("换表时间"),
+        input_formats=INPUT_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"),
+    )
+    old_final_value = forms.DecimalField(label=gettext_lazy("旧表止码"), min_value=0)
+    new_first_value = forms.DecimalField(label=gettext_lazy("新表起码"), min_value=0)
+    unit = forms.ChoiceField(label=gettext_lazy("单位"), choices=UNIT_CHOICES, initial="GJ")
+
+
+def _previous_valid():
+    return Reading.objects.filter(
+        meter=OuterRef("meter_id"), status=Reading.Status.VALID, read_at__lt=OuterRef("read_at")
+    ).order_by("-read_at")
+
+
+def _daily_use(reading) -> Decimal | None:
+    if reading.prev_at is None:
+        return None
+    days = Decimal((reading.read_at - reading.prev_at).total_seconds()) / Decimal(86400)
+    return ((reading.value_gj - reading.prev_value) / days).quantize(Decimal("0.001")) if days else None
+
+
+def _flag_labels(flags) -> list[str]:
+    return [str(FLAG_LABELS.get(flag, flag)) for flag in flags]
+
+
+@company_staff_required
+def review(request):
+    """待复核读数: the company's flagged readings, oldest first, with what they imply."""
+    previous = _previous_valid()
+    flagged = (
+        Reading.objects.filter(company=request.company, status=Reading.Status.FLAGGED)
+        .select_related("meter__account__premises__building")
+        .annotate(
+            prev_value=Subquery(previous.values("value_gj")[:1]),
+            prev_at=Subquery(previous.values("read_at")[:1]),
+        )
+        .order_by("read_at", "pk")
+    )
+    page = Paginator(flagged, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    for reading in page:
+        reading.daily_use = _daily_use(reading)
+        reading.flag_labels = _flag_labels(reading.flags)
+    return render(
+        request,
+        "heating/readings/review.html",
+        {"page": page, "void_form": VoidForm(), "correct_form": CorrectForm()},
+    )
+
+
+def _back(request, reading):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("meter-detail", serial=reading.meter.serial)
+
+
+def _company_reading(request, pk):
+    return get_object_or_404(Reading.objects.select_related("meter"), pk=pk, company=request.company)
+
+
+@company_staff_required
+@require_POST
+def reading_confirm_view(request, pk):
+    reading = _company_reading(request, pk)
+    try:
+        reading_confirm(reading=reading, user=request.user)
+    except ValidationError as exc:
+        for text in error_texts(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("已确认 %(serial)s 的读数") % {"serial": reading.meter.serial})
+    return _back(request, reading)
+
+
+@company_staff_required
+@require_POST
+def reading_void_view(request, pk):
+    reading = _company_reading(request, pk)
+    form = VoidForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写作废原因"))
+        reading_void(reading=reading, user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for text in error_texts(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("已作废 %(serial)s 的读数") % {"serial": reading.meter.serial})
+    return _back(request, reading)
+
+
+@company_staff_required
+@require_POST
+def reading_correct_view(request, pk):
+    reading = _company_reading(request, pk)
+    form = CorrectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写正确读数和更正原因"))
+        data = form.cleaned_data
+        reading_correct(
+            reading=reading, user=request.user, value=data["value"], unit=data["unit"], reason=data["reason"]
+        )
+    except ValidationError as exc:
+        for text in error_texts(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("已更正 %(serial)s 的读数") % {"serial": reading.meter.serial})
+    return _back(request, reading)
+
+
+# Meters ----------------------------------------------------------------------------------------
+
+
+def _company_meter(request, serial):
+    return get_object_or_404(
+        Meter.objects.select_related("account__premises__building"), company=request.company, serial=serial
+    )
+
+
+def _meter_page(request, meter, replace_form, status=200):
+    readings = list(
+        meter.readings.select_related("created_by", "reviewed_by").order_by("read_at", "pk")
+    )
+    corrected_by = defaultdict(list)
+    for reading in readings:
+        reading.flag_labels = _flag_labels(reading.flags)
+        if reading.corrects_id:
+            corrected_by[reading.corrects_id].append(reading)
+    for reading in readings:
+        reading.corrected_by = corrected_by.get(reading.pk, [])
+    return render(
+        request,
+        "heating/readings/meter_detail.html",
+        {
+            "meter": meter,
+            "account_meters": meter.account.meters.order_by("installed_on", "pk"),
+            "readings": readings,
+            "replace_form": replace_form,
+            "void_form": VoidForm(),
+            "correct_form": CorrectForm(),
+        },
+        status=status,
+    )
+
+
+@company_staff_required
+def meter_detail(request, serial):
+    """A meter's readings, void ones included, and the exchange form."""
+    meter = _company_meter(request, serial)
+    form = MeterReplaceForm(initial={"at": timezone.localtime().replace(second=0, microsecond=0)})
+    return _meter_page(request, meter, form)
+
+
+@company_staff_required
+@require_POST
+def meter_replace_view(request, serial):
+    meter = _company_meter(request, serial)
+    form = MeterReplaceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = meter_replace(
+                old_meter=meter,
+                new_serial=data["new_serial"],
+                at=data["at"],
+                old_final_value=data["old_final_value"],
+                new_first_value=data["new_first_value"],
+                unit=data["unit"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for text in error_texts(exc):
+                form.add_error(None, text)
+        else:
+            messages.success(
+                request, _("已换表：%(old)s → %(new)s") % {"old": meter.serial, "new": new.serial}
+            )
+            return redirect(reverse("meter-detail", kwargs={"serial": new.serial}))
+    return _meter_page(request, meter, form, status=422)
