@@ -1,0 +1,160 @@
+"""File imports for company staff: upload → preview (every bad row listed) → 确认导入 → history.
+
+The work is done in heating.imports; these views only scope by company, talk and redirect.
+"""
+import csv
+import hashlib
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from heating.imports import (
+    NotPending,
+    import_onboarding_file,
+    import_readings_file,
+    onboarding_batch_commit,
+    onboarding_template,
+    readings_batch_commit,
+    readings_template,
+)
+from heating.imports.common import batch_refused
+from heating.imports.files import CONTENT_TYPES, FORMATS, MAX_BYTES, MAX_ROWS, FileRefused, summary_load
+from heating.imports.onboarding import batch_note
+from heating.models import Account, ImportBatch, Reading
+from heating.selectors.scope import company_staff_required
+
+READINGS, ONBOARDING = ImportBatch.Kind.READINGS, ImportBatch.Kind.ONBOARDING
+IMPORTERS = {READINGS: import_readings_file, ONBOARDING: import_onboarding_file}
+COMMITS = {READINGS: readings_batch_commit, ONBOARDING: onboarding_batch_commit}
+TEMPLATES = {READINGS: readings_template, ONBOARDING: onboarding_template}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("CSV（UTF-8 或 GB18030 编码）或 Excel .xlsx，不超过 20 MB、200,000 行。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def _company_batches(request):
+    return ImportBatch.objects.filter(company=request.company)
+
+
+@company_staff_required
+def import_list(request):
+    batches = _company_batches(request).select_related("created_by").order_by("-created_at", "-id")
+    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    return render(request, "heating/imports/list.html", {"page": page})
+
+
+def _upload(request, kind):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            mb = MAX_BYTES // (1024 * 1024)
+            refusal = FileRefused(_("文件超过 %(mb)s MB，请拆分后分批导入。") % {"mb": mb})
+            result = batch_refused(
+                company=request.company, user=request.user, kind=kind, file_name=upload.name,
+                sha256=digest.hexdigest(), refusal=refusal,
+            )
+        else:
+            result = IMPORTERS[kind](
+                company=request.company, user=request.user, file_name=upload.name, data=upload.read(),
+                commit=False,
+            )
+        if result.ok:
+            messages.success(request, _("文件校验通过，请核对后点击“确认导入”。"))
+        else:
+            messages.error(request, _("文件有错误，未写入任何数据。请按下列错误修改后重新上传。"))
+        return redirect("import-detail", pk=result.batch.pk)
+    return render(
+        request,
+        "heating/imports/upload.html",
+        {"form": form, "kind": kind, "kind_label": ImportBatch.Kind(kind).label, "max_rows": MAX_ROWS},
+    )
+
+
+@company_staff_required
+def import_readings(request):
+    return _upload(request, READINGS)
+
+
+@company_staff_required
+def import_onboarding(request):
+    return _upload(request, ONBOARDING)
+
+
+@company_staff_required
+def import_detail(request, pk):
+    batch = get_object_or_404(_company_batches(request).select_related("created_by"), pk=pk)
+    summary = summary_load(batch.pk) or {}
+    errors = Paginator(batch.errors, 200).get_page(request.GET.get("errors_page"))
+    context = {"batch": batch, "summary": summary, "errors": errors, "written": None}
+    if batch.status == ImportBatch.Status.COMMITTED:
+        if batch.kind == READINGS:
+            written = (
+                Reading.objects.filter(import_batch=batch, company=request.company)
+                .select_related("meter")
+                .order_by("id")
+            )
+        else:
+            written = (
+                Account.objects.filter(company=request.company, terms__note__startswith=batch_note(batch.pk))
+                .select_related("customer", "premises__building")
+                .order_by("number")
+            )
+        context["written"] = Paginator(written, 100).get_page(request.GET.get("page"))
+    return render(request, "heating/imports/detail.html", context)
+
+
+@require_POST
+@company_staff_required
+def import_commit(request, pk):
+    batch = get_object_or_404(_company_batches(request), pk=pk)
+    try:
+        result = COMMITS[batch.kind](batch=batch, user=request.user)
+    except NotPending:
+        messages.error(request, _("该批次不在待确认状态，不能导入。"))
+    else:
+        if result.committed:
+            messages.success(request, _("已导入，共 %(rows)s 行。") % {"rows": result.rows})
+        else:
+            messages.error(
+                request,
+                _("确认导入时重新校验发现错误（数据在预览后有变化），未写入任何数据。"),
+            )
+    return redirect("import-detail", pk=batch.pk)
+
+
+@company_staff_required
+def import_errors(request, pk):
+    """The batch's errors as a CSV the clerk can open next to the file."""
+    batch = get_object_or_404(_company_batches(request), pk=pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("行号"), _("列"), _("原因")])
+    writer.writerows([e["row"] or "", e["column"], e["message"]] for e in batch.errors)
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    return response
+
+
+@company_staff_required
+def import_template(request, kind, fmt):
+    if kind not in TEMPLATES or fmt not in FORMATS:
+        raise Http404
+    response = HttpResponse(TEMPLATES[kind](fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+    return response
