@@ -7,15 +7,36 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import public
+from heating.views import imports, public, tokens
+from heating.views import readings as reading_views
 
 api_v1 = [
     path("quote", QuoteView.as_view(), name="quote"),
+    path("", include("heating.api.urls")),
 ]
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("calculator/", public.calculator, name="calculator"),
+    path("company/imports/", imports.import_list, name="import-list"),
+    path("company/imports/readings/", imports.import_readings, name="import-readings"),
+    path("company/imports/onboarding/", imports.import_onboarding, name="import-onboarding"),
+    path("company/imports/<int:pk>/", imports.import_detail, name="import-detail"),
+    path("company/imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
+    path("company/imports/<int:pk>/errors.csv", imports.import_errors, name="import-errors"),
+    path("company/imports/template/<slug:kind>.<slug:fmt>", imports.import_template, name="import-template"),
+    path("company/tokens/", tokens.token_list, name="tokens"),
+    path("company/tokens/new/", tokens.token_create, name="token-create"),
+    path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
+    path("company/readings/entry/", reading_views.entry, name="reading-entry"),
+    path("company/readings/entry/check/", reading_views.entry_check, name="reading-entry-check"),
+    path("company/readings/entry/save/", reading_views.entry_save, name="reading-entry-save"),
+    path("company/readings/review/", reading_views.review, name="reading-review"),
+    path("company/readings/<int:pk>/confirm/", reading_views.reading_confirm_view, name="reading-confirm"),
+    path("company/readings/<int:pk>/void/", reading_views.reading_void_view, name="reading-void"),
+    path("company/readings/<int:pk>/correct/", reading_views.reading_correct_view, name="reading-correct"),
+    path("company/meters/<str:serial>/", reading_views.meter_detail, name="meter-detail"),
+    path("company/meters/<str:serial>/replace/", reading_views.meter_replace_view, name="meter-replace"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,10 @@
+"""The remote-reading API for machine clients (token authentication), under /api/v1/."""
+from django.urls import path
+
+from .meters import MeterListView
+from .readings import ReadingBatchView
+
+urlpatterns = [
+    path("meters", MeterListView.as_view(), name="api-meters"),
+    path("readings/batch", ReadingBatchView.as_view(), name="api-readings-batch"),
+]
