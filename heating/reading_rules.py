@@ -1,9 +1,12 @@
 """The rules a heat-meter reading must pass (POLICY.md §7), as pure functions over plain data.
 
 `judge` decides, for readings arriving together, which are stored, which are duplicates and which
-are refused and why, given what the database already holds around each of them. The service in
+are refused and why, given the meters' readings already stored around them. The service in
 heating/services/readings.py gathers that context set-based and writes the outcome; every entry
 path (keyboard, file, remote API) goes through it, so the rules live here once.
+
+A refusal carries a stable `code` with its parameters (for translated messages and for naming the
+column at fault) and an English `reason` (the remote API's words).
 """
 import bisect
 import datetime
@@ -11,24 +14,75 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 GJ_PLACES = Decimal("0.000001")
+MAX_GJ = Decimal("1e10")
 UNIT_FACTORS = {"GJ": Decimal("1"), "MWh": Decimal("3.6"), "kWh": Decimal("0.0036")}
 KINDS = ("actual", "estimated", "customer", "exchange")
 STORED, DUPLICATE, REJECTED = "stored", "duplicate", "rejected"
 IMPLAUSIBLE = "implausible_use"
 
+REASONS = {
+    "unknown_unit": "unknown unit {unit!r}; expected GJ, MWh or kWh",
+    "not_finite": "the value must be a finite number",
+    "negative": "a cumulative register cannot be negative ({value})",
+    "inexact": "{value} {unit} = {gj} GJ cannot be stored exactly in six decimals",
+    "too_large": "the value {value} {unit} is too large",
+    "unknown_kind": "unknown reading type {kind!r}",
+    "naive_time": "the reading time needs a UTC offset",
+    "future": "the reading time {read_at} is in the future",
+    "unknown_meter": "unknown meter {serial!r}",
+    "before_installation": "meter {serial} was installed on {installed_on}, after this reading",
+    "after_removal": "meter {serial} was removed on {removed_on}, before this reading",
+    "conflict_client_id": (
+        "conflict: reading_id {client_id} was stored as {value} GJ at {read_at}; "
+        "this one says {new_value} GJ at {new_read_at}"
+    ),
+    "conflict_time": "conflict: this meter already has {value} GJ at {read_at}; this one says {new_value} GJ",
+    "below_earlier": "below the earlier reading {value} GJ at {read_at}",
+    "above_later": "above the later reading {value} GJ at {read_at}",
+}
+# The input field each refusal is about, for forms and files that name the column at fault.
+FIELDS = {
+    "unknown_unit": "unit",
+    "not_finite": "value",
+    "negative": "value",
+    "inexact": "value",
+    "too_large": "value",
+    "unknown_kind": "type",
+    "naive_time": "read_at",
+    "future": "read_at",
+    "unknown_meter": "meter",
+    "before_installation": "read_at",
+    "after_removal": "read_at",
+    "conflict_client_id": "reading_id",
+    "conflict_time": "value",
+    "below_earlier": "value",
+    "above_later": "value",
+}
+
 
 class ReadingError(ValueError):
-    pass
+    def __init__(self, code: str, **params: str):
+        self.code = code
+        self.params = params
+        super().__init__(REASONS[code].format(**params))
+
+
+def gj_text(value: Decimal) -> str:
+    """6 decimals are stored; a person reads 120.5, not 120.500000."""
+    text = f"{value.normalize():f}"
+    return text if "." in text else f"{text}.0"
 
 
 def to_gj(value: Decimal, unit: str) -> Decimal:
     """The register value in GJ, exactly, or ReadingError if six decimals cannot hold it."""
     if unit not in UNIT_FACTORS:
-        raise ReadingError(f"unknown unit {unit!r}; expected GJ, MWh or kWh")
+        raise ReadingError("unknown_unit", unit=unit)
     if not value.is_finite():
-        raise ReadingError("the value must be a finite number")
+        raise ReadingError("not_finite")
     if value < 0:
-        raise ReadingError(f"a cumulative register cannot be negative ({value})")
+        raise ReadingError("negative", value=str(value))
+    if unit == "GJ" and value.as_tuple().exponent >= -6 and value < MAX_GJ:
+        return value.quantize(GJ_PLACES).copy_abs()  # the common case, exact by construction
     factor = UNIT_FACTORS[unit]
     with localcontext() as exact:
         # Enough digits that the product is never rounded (the default 28 would round a long input
@@ -39,11 +93,11 @@ def to_gj(value: Decimal, unit: str) -> Decimal:
     try:
         stored = gj.quantize(GJ_PLACES, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise ReadingError(f"the value {value} {unit} is too large") from None
+        raise ReadingError("too_large", value=str(value), unit=unit) from None
     if stored != gj:
-        raise ReadingError(f"{value} {unit} = {shown} GJ cannot be stored exactly in six decimals")
-    if stored >= Decimal("1e10"):
-        raise ReadingError(f"the value {value} {unit} is too large")
+        raise ReadingError("inexact", value=str(value), unit=unit, gj=f"{shown:f}")
+    if stored >= MAX_GJ:
+        raise ReadingError("too_large", value=str(value), unit=unit)
     return stored.copy_abs()  # "-0" is zero, not a negative zero
 
 
@@ -55,21 +109,28 @@ class Point:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A reading that passed the pure checks, with what the database holds around it."""
+    """A reading that passed the checks that need no other reading."""
 
     index: int
     meter_id: int
     read_at: datetime.datetime
     value_gj: Decimal
     client_id: str | None
-    # Existing readings: by client id (meter_id, read_at, value), at the same moment, and the live
-    # (valid) readings just before and after, and the one before that for the use history.
-    same_client: tuple[int, datetime.datetime, Decimal] | None = None
-    same_time: Decimal | None = None
-    before: Point | None = None
-    before_that: Point | None = None
-    after: Point | None = None
     area_m2: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What is already stored around the candidates.
+
+    `valid`: per meter, its valid readings (time order) in and around the candidates' times — the
+    neighbours; flagged readings are not neighbours until staff confirm them. `live`: every live
+    (non-void) value by (meter, time), flagged included. `client_ids`: client key → (meter, time, value).
+    """
+
+    valid: dict[int, list[Point]] = field(default_factory=dict)
+    live: dict[tuple[int, datetime.datetime], Decimal] = field(default_factory=dict)
+    client_ids: dict[str, tuple[int, datetime.datetime, Decimal]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,33 +145,24 @@ class Outcome:
     status: str
     reason: str | None = None
     flags: list[str] = field(default_factory=list)
+    code: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def refused(cls, index: int, code: str, **params: str) -> "Outcome":
+        return cls(index, REJECTED, REASONS[code].format(**params), [], code, params)
 
 
-def _days(a: datetime.datetime, b: datetime.datetime) -> Decimal:
-    return Decimal((b - a).total_seconds()) / Decimal(86400)
-
-
-def _daily(earlier: Point, later: Point) -> Decimal | None:
-    days = _days(earlier.read_at, later.read_at)
-    return (later.value - earlier.value) / days if days > 0 else None
-
-
-def gj_text(value: Decimal) -> str:
-    """6 decimals are stored; a person reads 120.5, not 120.500000."""
-    text = f"{value.normalize():f}"
-    return text if "." in text else f"{text}.0"
-
-
-def _show(point: Point) -> str:
-    return f"{gj_text(point.value)} GJ at {point.read_at.isoformat()}"
+def _show(point: Point) -> dict[str, str]:
+    return {"value": gj_text(point.value), "read_at": point.read_at.isoformat()}
 
 
 class _MeterLine:
-    """The readings of one meter accepted so far in this batch, in time order."""
+    """A meter's valid readings, stored and accepted so far, in time order."""
 
-    def __init__(self):
-        self.times: list[datetime.datetime] = []
-        self.points: list[Point] = []
+    def __init__(self, points: list[Point]):
+        self.points = sorted(points, key=lambda p: p.read_at)
+        self.times = [p.read_at for p in self.points]
 
     def around(self, moment):
         i = bisect.bisect_left(self.times, moment)
@@ -125,87 +177,76 @@ class _MeterLine:
         self.points.insert(i, point)
 
 
-def _later(a: Point | None, b: Point | None) -> Point | None:
-    return max((p for p in (a, b) if p), key=lambda p: p.read_at, default=None)
-
-
-def _earlier(a: Point | None, b: Point | None) -> Point | None:
-    return min((p for p in (a, b) if p), key=lambda p: p.read_at, default=None)
-
-
-def judge(candidates: list[Candidate], limits: Limits) -> list[Outcome]:
-    """Judge candidates in the order sent; each stored one becomes a neighbour of the next."""
+def judge(candidates: list[Candidate], stored: Stored, limits: Limits) -> list[Outcome]:
+    """Judge candidates in the order sent; each one stored becomes a neighbour of the next."""
     lines: dict[int, _MeterLine] = {}
-    seen_ids: dict[str, Candidate] = {}
-    seen_times: dict[tuple[int, datetime.datetime], Decimal] = {}
+    client_ids = dict(stored.client_ids)
+    live = dict(stored.live)
     outcomes = []
     for c in candidates:
-        outcome = _judge_one(c, lines, seen_ids, seen_times, limits)
+        line = lines.get(c.meter_id)
+        if line is None:
+            line = lines[c.meter_id] = _MeterLine(stored.valid.get(c.meter_id, []))
+        outcome = _judge_one(c, line, client_ids, live, limits)
         outcomes.append(outcome)
         if outcome.status == STORED:
             if c.client_id:
-                seen_ids[c.client_id] = c
-            seen_times[(c.meter_id, c.read_at)] = c.value_gj
+                client_ids[c.client_id] = (c.meter_id, c.read_at, c.value_gj)
+            live[(c.meter_id, c.read_at)] = c.value_gj
             if not outcome.flags:
-                lines.setdefault(c.meter_id, _MeterLine()).add(Point(c.read_at, c.value_gj))
+                line.add(Point(c.read_at, c.value_gj))
     return outcomes
 
 
-def _judge_one(c, lines, seen_ids, seen_times, limits) -> Outcome:
-    earlier_id = seen_ids.get(c.client_id) if c.client_id else None
-    same_client = c.same_client or (
-        (earlier_id.meter_id, earlier_id.read_at, earlier_id.value_gj) if earlier_id else None
-    )
-    if same_client:
-        if same_client == (c.meter_id, c.read_at, c.value_gj):
+def _judge_one(c: Candidate, line: _MeterLine, client_ids, live, limits: Limits) -> Outcome:
+    earlier = client_ids.get(c.client_id) if c.client_id else None
+    if earlier:
+        if earlier == (c.meter_id, c.read_at, c.value_gj):
             return Outcome(c.index, DUPLICATE)
-        _, at, value = same_client
-        return Outcome(
+        _, at, value = earlier
+        return Outcome.refused(
             c.index,
-            REJECTED,
-            f"conflict: reading_id {c.client_id} was stored as {gj_text(value)} GJ at {at.isoformat()}; "
-            f"this one says {gj_text(c.value_gj)} GJ at {c.read_at.isoformat()}",
+            "conflict_client_id",
+            client_id=c.client_id,
+            value=gj_text(value),
+            read_at=at.isoformat(),
+            new_value=gj_text(c.value_gj),
+            new_read_at=c.read_at.isoformat(),
         )
-    same_time = c.same_time if c.same_time is not None else seen_times.get((c.meter_id, c.read_at))
+    same_time = live.get((c.meter_id, c.read_at))
     if same_time is not None:
         if same_time == c.value_gj:
             return Outcome(c.index, DUPLICATE)
-        return Outcome(
+        return Outcome.refused(
             c.index,
-            REJECTED,
-            f"conflict: this meter already has {gj_text(same_time)} GJ at {c.read_at.isoformat()}; "
-            f"this one says {gj_text(c.value_gj)} GJ",
+            "conflict_time",
+            value=gj_text(same_time),
+            read_at=c.read_at.isoformat(),
+            new_value=gj_text(c.value_gj),
         )
-    batch_before, batch_before_that, batch_after = lines.get(c.meter_id, _MeterLine()).around(c.read_at)
-    before = _later(c.before, batch_before)
-    after = _earlier(c.after, batch_after)
+    before, before_that, after = line.around(c.read_at)
     if before and c.value_gj < before.value:
-        return Outcome(c.index, REJECTED, f"below the earlier reading {_show(before)}")
+        return Outcome.refused(c.index, "below_earlier", **_show(before))
     if after and c.value_gj > after.value:
-        return Outcome(c.index, REJECTED, f"above the later reading {_show(after)}")
-    flags = []
-    history = _history_point(c, before, batch_before, batch_before_that) if before else None
-    if before and _implausible(c, before, history, limits):
-        flags.append(IMPLAUSIBLE)
+        return Outcome.refused(c.index, "above_later", **_show(after))
+    flags = [IMPLAUSIBLE] if before and _implausible(c, before, before_that, limits) else []
     return Outcome(c.index, STORED, None, flags)
 
 
-def _history_point(
-    c: Candidate, before: Point, batch_before: Point | None, batch_before_that: Point | None
-) -> Point | None:
-    """The live reading before `before`, wherever it came from: when `before` is the database's, the
-    batch's own reading before the candidate may be the one just before it."""
-    candidates = (c.before, c.before_that, batch_before, batch_before_that)
-    options = [p for p in candidates if p and p.read_at < before.read_at]
-    return max(options, key=lambda p: p.read_at, default=None)
-
-
 def _implausible(c: Candidate, before: Point, before_that: Point | None, limits: Limits) -> bool:
-    daily = _daily(before, Point(c.read_at, c.value_gj))
-    if daily is None or daily <= 0:
+    """Far above what both the home's area and the meter's previous interval suggest.
+
+    Daily use = Δvalue ÷ Δtime; compared by cross-multiplying, so no division is rounded. With
+    neither an area nor a previous interval to compare with, nothing is implausible.
+    """
+    used = c.value_gj - before.value
+    seconds = int((c.read_at - before.read_at).total_seconds())
+    if used <= 0 or seconds <= 0:
         return False
-    limit = c.area_m2 * limits.max_daily_gj_per_m2
-    history = _daily(before_that, before) if before_that else None
-    if history is not None:
-        limit = max(limit, history * limits.history_factor)
-    return daily > limit
+    above_area = used * 86400 > c.area_m2 * limits.max_daily_gj_per_m2 * seconds
+    if before_that is not None:
+        earlier_used = before.value - before_that.value
+        earlier_seconds = int((before.read_at - before_that.read_at).total_seconds())
+        if earlier_seconds > 0 and earlier_used > 0:
+            return above_area and used * earlier_seconds > earlier_used * limits.history_factor * seconds
+    return above_area and c.area_m2 > 0

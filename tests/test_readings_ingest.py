@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from heating.models import ImportBatch, Reading, ReadingLimits
-from heating.reading_rules import DUPLICATE, IMPLAUSIBLE, REJECTED, STORED, Limits
+from heating.reading_rules import DUPLICATE, IMPLAUSIBLE, REJECTED, STORED, Candidate, Limits
 from heating.services import readings as service
 from heating.services.readings import Incoming, insert_readings, limits_for, readings_ingest, readings_judge
 
@@ -94,13 +94,28 @@ def test_stored_duplicate_and_rejected_end_to_end(company, meter):
         (REJECTED, []),
         (STORED, [IMPLAUSIBLE]),
     ]
-    assert "below the earlier reading 100.0 GJ" in results[3].reason
-    assert (
-        "conflict" in results[4].reason
-        and "100.0 GJ" in results[4].reason
-        and "101.0 GJ" in results[4].reason
-    )
-    assert "negative" in results[5].reason
+    assert [r.code for r in results] == [
+        None,
+        None,
+        None,
+        "below_earlier",
+        "conflict_client_id",
+        "negative",
+        "unknown_meter",
+        None,
+    ]
+    assert results[3].params == {"value": "100.0", "read_at": day(1).isoformat()}
+    assert results[4].params == {
+        "client_id": "r-1",
+        "value": "100.0",
+        "read_at": day(1).isoformat(),
+        "new_value": "101.0",
+        "new_read_at": day(1).isoformat(),
+    }
+    assert results[5].params == {"value": "-1"}
+    assert results[6].params == {"serial": "HM-404"}
+    # the remote API's English words
+    assert results[3].reason == f"below the earlier reading 100.0 GJ at {day(1).isoformat()}"
     assert results[6].reason == "unknown meter 'HM-404'"
     assert live(meter) == [(day(1), D("100")), (day(5), D("103")), (day(6), D("374.4"))]
     row = Reading.objects.get(client_id="r-5")
@@ -142,7 +157,7 @@ def test_each_reading_stands_on_its_own_without_all_or_nothing(company, meter):
 def test_a_meter_of_another_company_is_unknown_in_the_same_words(company, meter):
     other = metered(CompanyFactory(), serial="HM-OTHER")
     results = ingest(company, [incoming("HM-OTHER", 2, "5", "x"), incoming("HM-NOWHERE", 2, "5", "y")])
-    assert [r.status for r in results] == [REJECTED, REJECTED]
+    assert [(r.status, r.code) for r in results] == [(REJECTED, "unknown_meter")] * 2
     assert results[0].reason.replace("HM-OTHER", "S") == results[1].reason.replace("HM-NOWHERE", "S")
     assert results[0].reason == "unknown meter 'HM-OTHER'"
     assert not Reading.objects.exists()
@@ -159,8 +174,14 @@ def test_back_fill_between_neighbours(company, meter):
         [incoming(meter, 15, "131"), incoming(meter, 15, "99"), incoming(meter, 15, "113")],
     )
     assert [r.status for r in results] == [REJECTED, REJECTED, STORED]
-    assert "above the later reading 130.0 GJ" in results[0].reason
-    assert "below the earlier reading 100.0 GJ" in results[1].reason
+    assert (results[0].code, results[0].params) == (
+        "above_later",
+        {"value": "130.0", "read_at": day(31).isoformat()},
+    )
+    assert (results[1].code, results[1].params) == (
+        "below_earlier",
+        {"value": "100.0", "read_at": day(1).isoformat()},
+    )
     assert live(meter) == [(day(1), D("100")), (day(15), D("113")), (day(31), D("130"))]
     assert Reading.objects.get(read_at=day(15)).status == Reading.Status.VALID
 
@@ -186,7 +207,10 @@ def test_a_flagged_reading_is_stored_flagged_and_is_no_neighbour(company, meter)
         company, [incoming(meter, 12, "110"), incoming(meter, 11, "150"), incoming(meter, 11, "140")]
     )
     assert [r.status for r in results] == [STORED, DUPLICATE, REJECTED]
-    assert "conflict" in results[2].reason
+    assert (results[2].code, results[2].params) == (
+        "conflict_time",
+        {"value": "150.0", "read_at": day(11).isoformat(), "new_value": "140.0"},
+    )
 
 
 def test_history_explains_high_use(company, meter):
@@ -222,6 +246,7 @@ def test_a_reading_from_the_future_is_refused(company, meter):
     later = Incoming(serial=meter.serial, read_at=now + datetime.timedelta(hours=1), value=D("2"))
     results = ingest(company, [soon, later])
     assert [r.status for r in results] == [STORED, REJECTED]  # a device clock a minute ahead is fine
+    assert (results[1].code, results[1].params) == ("future", {"read_at": later.read_at.isoformat()})
     assert "in the future" in results[1].reason
     assert Reading.objects.count() == 1
 
@@ -229,23 +254,29 @@ def test_a_reading_from_the_future_is_refused(company, meter):
 def test_a_time_without_offset_is_refused(company, meter):
     naive = Incoming(serial=meter.serial, read_at=datetime.datetime(2019, 11, 20, 8), value=D("1"))
     [result] = ingest(company, [naive])
-    assert result.status == REJECTED and "offset" in result.reason
+    assert (result.status, result.code, result.params) == (REJECTED, "naive_time", {})
+    assert "offset" in result.reason
     assert not Reading.objects.exists()
 
 
 @pytest.mark.parametrize(
-    "fields, words",
+    "fields, code, params",
     [
-        ({"unit": "BTU"}, "unknown unit"),
-        ({"kind": "guessed"}, "unknown reading type"),
-        ({"value": D("0.0001"), "unit": "kWh"}, "cannot be stored exactly"),
-        ({"value": D("NaN")}, "finite"),
+        ({"unit": "BTU"}, "unknown_unit", {"unit": "BTU"}),
+        ({"kind": "guessed"}, "unknown_kind", {"kind": "guessed"}),
+        (
+            {"value": D("0.0001"), "unit": "kWh"},
+            "inexact",
+            {"value": "0.0001", "unit": "kWh", "gj": "0.00000036"},
+        ),
+        ({"value": D("NaN")}, "not_finite", {}),
+        ({"value": D("1E+10")}, "too_large", {"value": "1E+10", "unit": "GJ"}),
     ],
 )
-def test_a_malformed_reading_is_refused_with_the_reason(company, meter, fields, words):
+def test_a_malformed_reading_is_refused_with_the_reason(company, meter, fields, code, params):
     item = Incoming(**{"serial": meter.serial, "read_at": day(5), "value": D("1"), **fields})
     [result] = ingest(company, [item])
-    assert result.status == REJECTED and words in result.reason
+    assert (result.status, result.code, result.params) == (REJECTED, code, params)
     assert not Reading.objects.exists()
 
 
@@ -289,12 +320,134 @@ def test_the_row_records_source_batch_user_and_note(company, meter):
 
 
 def test_readings_judge_writes_nothing(company, meter):
-    outcomes, stored = readings_judge(company=company, incoming=[incoming(meter, 1, "1")])
-    assert [o.status for o in outcomes] == [STORED] and len(stored) == 1
+    outcomes, accepted = readings_judge(
+        company=company, incoming=[incoming(meter, 1, "1", "a"), incoming(meter, 2, "0.5")]
+    )
+    assert [o.status for o in outcomes] == [STORED, REJECTED]
+    assert accepted == [
+        Candidate(0, meter.id, day(1), D("1.000000"), "a", D("100.00")),
+    ]
     assert not Reading.objects.exists()
 
 
-# Set-based: chunks and query counts ------------------------------------------------------------------
+# In service: from the day a meter is installed to the day it is removed ------------------------------
+
+
+def test_a_reading_before_the_meters_installation_is_refused(company, meter):
+    """The local date counts: 00:30 on the day of installation is 16:30 UTC the day before."""
+    meter.installed_on = datetime.date(2019, 11, 5)
+    meter.save()
+    items = [
+        Incoming(meter.serial, aware(2019, 11, 4, 23, 59), D("1")),
+        Incoming(meter.serial, aware(2019, 11, 5, 0, 0), D("2")),
+        Incoming(meter.serial, datetime.datetime(2019, 11, 4, 16, 30, tzinfo=datetime.UTC), D("3")),
+        Incoming(meter.serial, datetime.datetime(2019, 11, 4, 15, 0, tzinfo=datetime.UTC), D("0.5")),
+    ]
+
+    results = ingest(company, items)
+
+    assert [(r.status, r.code) for r in results] == [
+        (REJECTED, "before_installation"),
+        (STORED, None),
+        (STORED, None),
+        (REJECTED, "before_installation"),
+    ]
+    assert results[0].params == {"serial": "HM-000123", "installed_on": "2019-11-05"}
+    assert results[0].reason == "meter HM-000123 was installed on 2019-11-05, after this reading"
+    assert live(meter) == [(aware(2019, 11, 5), D("2")), (aware(2019, 11, 5, 0, 30), D("3"))]
+
+
+def test_a_reading_after_the_meters_removal_is_refused(company, meter):
+    """The day of removal is still in service (the exchange reading is on it); the next is not."""
+    meter.removed_on = datetime.date(2019, 11, 20)
+    meter.save()
+    items = [
+        Incoming(meter.serial, datetime.datetime(2019, 11, 20, 15, 30, tzinfo=datetime.UTC), D("10")),
+        Incoming(meter.serial, aware(2019, 11, 20, 23, 59), D("11")),
+        Incoming(meter.serial, aware(2019, 11, 21, 0, 0), D("12")),  # 16:00 UTC on the 20th
+        Incoming(meter.serial, day(25), D("13"), client_id="late"),
+    ]
+
+    results = ingest(company, items)
+
+    assert [(r.status, r.code) for r in results] == [
+        (STORED, None),
+        (STORED, None),
+        (REJECTED, "after_removal"),
+        (REJECTED, "after_removal"),
+    ]
+    assert results[2].params == {"serial": "HM-000123", "removed_on": "2019-11-20"}
+    assert results[2].reason == "meter HM-000123 was removed on 2019-11-20, before this reading"
+    assert Reading.objects.count() == 2 and not Reading.objects.filter(client_id="late").exists()
+
+
+def test_readings_out_of_service_write_nothing_all_or_nothing(company, meter):
+    meter.installed_on = datetime.date(2019, 11, 5)
+    meter.save()
+    results = ingest(company, [incoming(meter, 10, "5"), incoming(meter, 1, "1")], all_or_nothing=True)
+    assert [(r.status, r.code) for r in results] == [(STORED, None), (REJECTED, "before_installation")]
+    assert not Reading.objects.exists()
+
+
+def test_the_value_is_judged_before_the_service_dates_and_the_meter_before_both(company, meter):
+    meter.installed_on = datetime.date(2019, 11, 5)
+    meter.save()
+    results = ingest(
+        company,
+        [incoming(meter, 1, "-1"), incoming("HM-404", 1, "1"), incoming(meter, 1, "1", "r-1")],
+    )
+    assert [r.code for r in results] == ["negative", "unknown_meter", "before_installation"]
+
+
+def test_a_refused_reading_out_of_service_does_not_hold_its_moment(company, meter):
+    meter.removed_on = datetime.date(2019, 11, 20)
+    meter.save()
+    [refused] = ingest(company, [incoming(meter, 21, "5", "r-21")])
+    assert refused.code == "after_removal"
+    meter.removed_on = None
+    meter.save()
+    assert [r.status for r in ingest(company, [incoming(meter, 21, "6", "r-21")])] == [STORED]
+
+
+# Set-based: what is gathered around the batch, chunks and query counts --------------------------------
+
+
+def test_a_batch_spread_over_time_meets_every_stored_reading_in_between(company, meter):
+    """The stored readings inside the batch's span are neighbours as much as those around it."""
+    for n, value in ((1, "100"), (10, "110"), (20, "120"), (30, "130")):
+        reading(meter, n, value)
+    reading(meter, 12, "500", status=Reading.Status.FLAGGED, flags=[IMPLAUSIBLE])
+    reading(meter, 14, "1", status=Reading.Status.VOID, void_reason="misread")
+    results = ingest(
+        company,
+        [
+            incoming(meter, 5, "104"),
+            incoming(meter, 35, "135"),
+            incoming(meter, 15, "121"),  # above day 20
+            incoming(meter, 25, "119"),  # below day 20
+            incoming(meter, 12, "115"),  # the flagged day 12 holds the moment
+            incoming(meter, 14, "115"),  # the void day 14 does not
+            incoming(meter, 16, "109"),  # below day 14, just stored
+        ],
+    )
+    assert [(r.status, r.code, r.params.get("read_at")) for r in results] == [
+        (STORED, None, None),
+        (STORED, None, None),
+        (REJECTED, "above_later", day(20).isoformat()),
+        (REJECTED, "below_earlier", day(20).isoformat()),
+        (REJECTED, "conflict_time", day(12).isoformat()),
+        (STORED, None, None),
+        (REJECTED, "below_earlier", day(14).isoformat()),
+    ]
+
+
+def test_the_history_before_a_batch_comes_from_the_two_readings_before_its_span(company, meter):
+    """Day 1 → day 11 (3 GJ/day) explains 3 GJ/day after day 11, above the home's 1 GJ/day."""
+    reading(meter, 1, "100")
+    reading(meter, 11, "130")
+    reading(meter, 40, "500")
+    results = ingest(company, [incoming(meter, 21, "160"), incoming(meter, 31, "190")])
+    assert [(r.status, r.flags) for r in results] == [(STORED, []), (STORED, [])]
 
 
 def _mixed_batch(company, meters):
@@ -313,20 +466,104 @@ def _mixed_batch(company, meters):
     return items
 
 
-def test_neighbours_sql_in_chunks_gives_the_same_result(company, monkeypatch):
+def test_the_context_in_chunks_gives_the_same_result(company, monkeypatch):
     meters = [metered(company) for _ in range(3)]
     items = _mixed_batch(company, meters)[:10]
     whole, _ = readings_judge(company=company, incoming=items)
 
-    monkeypatch.setattr(service, "CHUNK", 3)
+    monkeypatch.setattr(service, "CHUNK", 2)
     with CaptureQueriesContext(connection) as queries:
         chunked, _ = readings_judge(company=company, incoming=items)
     assert chunked == whole
-    assert sum("heating_reading" in q["sql"] and "WITH s(" in q["sql"] for q in queries) == 4  # 10 / 3
+    around = [q["sql"] for q in queries if "heating_reading r" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(around) == 1 and "unnest" in around[0]  # one statement whatever the number of meters
+    else:
+        assert len(around) == 2  # three meters' spans, two at a time
 
     results = ingest(company, items)
     assert results == whole
     assert [r.status for r in whole].count(STORED) == 5
+
+
+# _around_rows: the rows in and around each meter's span, PostgreSQL's statement and the portable one ----
+
+
+def _row(meter_id, at, value, status):
+    return (meter_id, service._db_time(at), service._db_gj(value), status)
+
+
+@pytest.fixture
+def around(company):
+    """Meters with readings in, before and after their spans (void and flagged among them), the
+    spans, and the rows `_around_rows` must give for them."""
+    a, b, c, e = (metered(company) for _ in range(4))
+    valid, flagged, void = Reading.Status.VALID, Reading.Status.FLAGGED, Reading.Status.VOID
+
+    def add(meter, n, value, status=valid, hour=8):
+        extra = {"void_reason": "misread"} if status == void else {}
+        flags = [IMPLAUSIBLE] if status == flagged else []
+        r = ReadingFactory(
+            meter=meter, read_at=day(n, hour), value_gj=D(value), status=status, flags=flags, **extra
+        )
+        return (meter.id, r.read_at, r.value_gj, status)
+
+    # a: span day 10 → day 20. Before it: four valid (the two nearest count), a void and a flagged one.
+    before = [add(a, 1, "1"), add(a, 2, "2"), add(a, 3, "3"), add(a, 4, "4")]
+    add(a, 3, "99", void, hour=12)
+    add(a, 4, "98", flagged, hour=12)
+    inside = [add(a, 10, "10"), add(a, 12, "500", flagged), add(a, 15, "15"), add(a, 20, "20")]
+    add(a, 15, "16", void)
+    add(a, 20, "1", void, hour=9)
+    # after it: the nearest valid one only
+    after = [add(a, 25, "25"), add(a, 30, "30")]
+    add(a, 21, "700", flagged)
+    add(a, 22, "1", void)
+    add(a, 31, "31", void)
+    # b: a one-moment span on day 10; three valid before, a void one at the moment, nothing after
+    b_before = [add(b, 1, "1"), add(b, 5, "5"), add(b, 8, "8")]
+    add(b, 10, "9", void)
+    # c: no readings at all. e: readings after its span only.
+    e_after = [add(e, 40, "40"), add(e, 41, "41")]
+    spans = [
+        (a.id, day(10), day(20)),
+        (b.id, day(10), day(10)),
+        (c.id, day(1), day(60)),
+        (e.id, day(5), day(6)),
+    ]
+    expected = sorted(_row(*r) for r in [*before[2:], *inside, after[0], *b_before[1:], e_after[0]])
+    return spans, expected
+
+
+def test_around_rows_gives_the_readings_in_and_around_each_span(around):
+    spans, expected = around
+    assert sorted(_row(*r) for r in service._around_rows(spans)) == expected
+    assert list(service._around_rows([])) == []
+
+
+def test_around_rows_portable_in_chunks_of_two_gives_the_same_rows(around, monkeypatch):
+    spans, expected = around
+    monkeypatch.setattr(service, "CHUNK", 2)
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        rows = list(service._around_rows_portable(cursor, spans))
+    assert sorted(_row(*r) for r in rows) == expected
+    assert sum("WITH s(" in q["sql"] for q in queries) == 2
+
+
+@pytest.mark.postgres
+def test_the_postgres_statement_and_the_portable_one_give_the_same_rows(around, monkeypatch):
+    spans, expected = around
+    with CaptureQueriesContext(connection) as queries:
+        by_arrays = list(service._around_rows(spans))
+    assert len(queries) == 1 and "unnest" in queries[0]["sql"]
+    with connection.cursor() as cursor:
+        portable = list(service._around_rows_portable(cursor, spans))
+    monkeypatch.setattr(service, "CHUNK", 2)
+    with connection.cursor() as cursor:
+        in_chunks = list(service._around_rows_portable(cursor, spans))
+    assert sorted(by_arrays) == sorted(portable) == sorted(in_chunks)
+    assert len(by_arrays) == len(set(by_arrays)) == len(expected)
+    assert sorted(_row(*r) for r in by_arrays) == expected
 
 
 def _many(company, n_meters, per_meter):
@@ -363,70 +600,103 @@ def test_readings_ingest_takes_a_fixed_number_of_queries(company):
 # Both ways of writing rows -----------------------------------------------------------------------------
 
 FIELDS = [f.attname for f in Reading._meta.concrete_fields if f.attname != "id"]
+# What insert_readings leaves to the defaults: a new reading is neither confirmed, void nor reviewed.
+DEFAULTS = {
+    "confirmed": False,
+    "corrects_id": None,
+    "void_reason": "",
+    "reviewed_at": None,
+    "reviewed_by_id": None,
+}
 
 
-def _rows(company, meter, user, corrected):
-    """Readings with every column set, some to awkward values; a fresh list each call."""
+# COPY's text format gives a meaning to backslashes, tabs, newlines and carriage returns.
+NOTE = "引号 ' \" \\ \\t tab\tand newline\n, CR LF\r\n, \\."
+
+
+def _rows(company, meter, user, batch, *, big="1234567.123456"):
+    """Rows of _COLUMNS with every column set, some to awkward values; a fresh list each call."""
     created = timezone.now().replace(microsecond=123456)
-    common = dict(meter=meter, company=company, created_at=created, source=API)
-    return [
-        Reading(read_at=day(2), value_gj=D("2.5"), client_id="copy-a", **common),
-        Reading(
-            read_at=day(3),
-            value_gj=D("9999.123456"),
-            kind=Reading.Kind.EXCHANGE,
-            status=Reading.Status.FLAGGED,
-            confirmed=True,
-            flags=[IMPLAUSIBLE, "other"],
-            note="引号 ' \" \\ tab\tand newline\n",
-            client_id=None,
-            corrects=corrected,
-            reviewed_at=aware(2019, 11, 4, 9, 30),
-            reviewed_by=user,
-            created_by=user,
+    common = dict(
+        meter_id=meter.id,
+        company_id=company.id,
+        created_at=created,
+        source=API,
+        kind=Reading.Kind.ACTUAL,
+        status=Reading.Status.VALID,
+        import_batch_id=None,
+        created_by_id=None,
+        flags=[],
+        note="",
+    )
+    rows = [
+        {**common, "read_at": day(2), "value_gj": D("2.5"), "client_id": "copy-a"},
+        {
             **common,
-        ),
-        Reading(
-            read_at=day(4, 23),
-            value_gj=D("0"),
-            status=Reading.Status.VOID,
-            void_reason="test",
-            flags=[],
-            client_id="copy-c",
-            **common,
-        ),
+            "read_at": day(3).astimezone(datetime.UTC).replace(microsecond=654321),
+            "value_gj": D(big),
+            "kind": Reading.Kind.EXCHANGE,
+            "status": Reading.Status.FLAGGED,
+            "flags": [IMPLAUSIBLE, '其他 \\ "quoted"\t'],
+            "note": NOTE,
+            "client_id": None,
+            "source": Reading.Source.IMPORT,
+            "import_batch_id": batch.id,
+            "created_by_id": user.id,
+        },
+        {**common, "read_at": day(4, 23), "value_gj": D("0"), "client_id": "copy-c", "note": "\\N"},
     ]
+    assert all(set(row) == set(service._COLUMNS) for row in rows)
+    return rows
+
+
+def _batch(company, user):
+    return ImportBatch.objects.create(
+        company=company,
+        kind=ImportBatch.Kind.READINGS,
+        file_name="r.csv",
+        file_sha256="0" * 64,
+        status=ImportBatch.Status.COMMITTED,
+        created_by=user,
+    )
 
 
 def _snapshot(meter):
-    return [
-        row
-        for row in Reading.objects.filter(meter=meter, read_at__gt=day(1)).order_by("read_at").values(*FIELDS)
-    ]
+    rows = Reading.objects.filter(meter=meter, read_at__gt=day(1)).order_by("read_at").values(*FIELDS)
+    return list(rows)
 
 
 def test_insert_readings_round_trip(company, meter):
-    rows = _rows(company, meter, UserFactory(), reading(meter, 1, "1"))
+    user = UserFactory()
+    rows = _rows(company, meter, user, _batch(company, user))
+    history = Reading.history.count()
     insert_readings(rows)
-    assert _snapshot(meter) == [{name: getattr(r, name) for name in FIELDS} for r in rows]
+    assert _snapshot(meter) == [{**DEFAULTS, **row} for row in rows]
+    assert Reading.history.count() == history  # a reading's creation is recorded in its own row
+    insert_readings([])
 
 
 @pytest.mark.postgres
-def test_copy_and_bulk_create_write_identical_rows(company, meter, monkeypatch):
-    user, corrected = UserFactory(), reading(meter, 1, "1")
+def test_copy_and_create_readings_write_identical_rows(company, meter, monkeypatch):
+    user = UserFactory()
+    batch = _batch(company, user)
     copies = []
     real_copy = service._copy_readings
     monkeypatch.setattr(service, "_copy_readings", lambda rows: copies.append(len(rows)) or real_copy(rows))
-    insert_readings(_rows(company, meter, user, corrected))
+    insert_readings(_rows(company, meter, user, batch, big="9999999999.999999"))
     assert copies == [3]  # PostgreSQL takes the COPY path
     by_copy = _snapshot(meter)
-    Reading.objects.filter(meter=meter, read_at__gt=day(1)).delete()
+    Reading.objects.filter(meter=meter).delete()
 
-    Reading.objects.bulk_create(_rows(company, meter, user, corrected), batch_size=500)  # the other branch
-    by_bulk = _snapshot(meter)
-    assert by_copy == by_bulk
-    assert by_copy[1]["flags"] == [IMPLAUSIBLE, "other"]
-    assert by_copy[1]["note"] == "引号 ' \" \\ tab\tand newline\n"
+    service._create_readings(_rows(company, meter, user, batch, big="9999999999.999999"))  # the other way
+    by_create = _snapshot(meter)
+    assert by_copy == by_create
+    assert [{k: row[k] for k in DEFAULTS} for row in by_copy] == [DEFAULTS] * 3
+    assert by_copy[1]["flags"] == [IMPLAUSIBLE, '其他 \\ "quoted"\t']
+    assert by_copy[1]["note"] == NOTE
+    assert by_copy[2]["note"] == "\\N"
+    assert by_copy[1]["value_gj"] == D("9999999999.999999")
+    assert by_copy[1]["read_at"] == day(3).replace(microsecond=654321)
     assert by_copy[0]["created_at"].microsecond == 123456
 
 
@@ -435,10 +705,13 @@ def test_ingest_writes_the_same_rows_through_copy_and_bulk_create(company, monke
     first, second = metered(company, serial="A"), metered(company, serial="B")
     sent = [(1, "100", "1"), (11, "150", "11"), (12, "101", None)]  # valid, flagged, valid
     ingest(company, [incoming(first, n, v, cid and f"A-{cid}") for n, v, cid in sent])
+    created = []
+    real_create = service._create_readings
     monkeypatch.setattr(
-        service, "_copy_readings", lambda rows: Reading.objects.bulk_create(rows, batch_size=500)
+        service, "_copy_readings", lambda rows: created.append(len(rows)) or real_create(rows)
     )
     ingest(company, [incoming(second, n, v, cid and f"B-{cid}") for n, v, cid in sent])
+    assert created == [3]
     columns = [name for name in FIELDS if name not in ("meter_id", "client_id", "created_at")]
     a = list(Reading.objects.filter(meter=first).order_by("read_at").values_list(*columns))
     b = list(Reading.objects.filter(meter=second).order_by("read_at").values_list(*columns))

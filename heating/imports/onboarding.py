@@ -615,7 +615,7 @@ def _run(company, plan, batch, user, *, keep: bool, errors: Errors) -> dict:
     columns = {"value": "opening_reading_gj", "read_at": "opening_read_at", "meter": "meter_serial"}
     for outcome, item, number in zip(written.outcomes, written.incoming, written.opening_rows, strict=True):
         if outcome.status == REJECTED:
-            column, message = explain_refusal(outcome.reason, item, {})
+            column, message = explain_refusal(outcome, item, {})
             errors.add(number, columns.get(column, "opening_reading_gj"), f"期初读数：{message}")
     return written.counts
 

@@ -5,13 +5,13 @@ write all of them or none (POLICY.md §7; the rules themselves live in heating/r
 and keeps the file for `readings_batch_commit`, which judges the file again and writes it.
 """
 import datetime
-import re
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from heating.models import ImportBatch, Reading
-from heating.reading_rules import DUPLICATE, IMPLAUSIBLE, REJECTED, STORED
+from heating.reading_messages import refusal_field, refusal_text
+from heating.reading_rules import DUPLICATE, IMPLAUSIBLE, REJECTED, STORED, Outcome
 from heating.services.readings import Incoming, readings_ingest, readings_judge
 
 from .common import (
@@ -144,71 +144,18 @@ _READERS = (
 )
 
 
-# The service words its refusals in English for the remote API; here they are put in Chinese and tied
-# to the column at fault. Each entry: pattern, column, words, the groups that are times, and the group
-# holding the time of a neighbouring reading (to say when that reading is another row of this file).
-# A reason not listed is shown as the service gave it.
-_T = r"(\S+?)"
-_REASONS = (
-    (
-        re.compile(rf"below the earlier reading (\S+) GJ at {_T}$"),
-        "value", "读数 {value} 低于此前 {1} 的读数 {0} GJ{where}", (1,), 1,
-    ),
-    (
-        re.compile(rf"above the later reading (\S+) GJ at {_T}$"),
-        "value", "读数 {value} 高于此后 {1} 的读数 {0} GJ{where}", (1,), 1,
-    ),
-    (re.compile(r"unknown meter "), "meter", "本公司没有表号为“{serial}”的热量表", (), None),
-    (
-        re.compile(rf"conflict: this meter already has (\S+) GJ at {_T}; this one says (\S+) GJ$"),
-        "read_at", "该表在 {1} 已有读数 {0} GJ{where}，本行为 {2} GJ", (1,), 1,
-    ),
-    (
-        re.compile(
-            rf"conflict: reading_id (.+) was stored as (\S+) GJ at {_T}; this one says (\S+) GJ at {_T}$"
-        ),
-        "reading_id", "编号“{0}”已用于 {2} 的读数 {1} GJ，本行为 {4} 的 {3} GJ", (2, 4), None,
-    ),
-    (
-        re.compile(rf"the reading time {_T} is in the future$"),
-        "read_at", "抄表时间 {0} 晚于当前时间", (0,), None,
-    ),
-    (
-        re.compile(r"a cumulative register cannot be negative \((.*)\)$"),
-        "value", "累计读数不能为负数（{0}）", (), None,
-    ),
-    (
-        re.compile(r"(\S+) (\S+) = (\S+) GJ cannot be stored exactly"),
-        "value", "{0} {1} 折合 {2} GJ，超过 6 位小数，无法精确保存", (), None,
-    ),
-    (re.compile(r"the value (\S+) (\S+) is too large$"), "value", "读数 {0} {1} 过大", (), None),
-)
-
-
-def _moment(text: str) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def explain_refusal(reason: str, item: Incoming, rows_at: dict) -> tuple[str, str]:
-    """(column key, message in Chinese) for a reading the service refused."""
-    for pattern, column, words, times, neighbour in _REASONS:
-        match = pattern.match(reason or "")
-        if match is None:
-            continue
-        groups = list(match.groups())
-        where = ""
-        if neighbour is not None and (at := _moment(groups[neighbour])):
-            row = rows_at.get((item.serial, at))
-            where = f"（本文件第 {row} 行）" if row else ""
-        for i in times:
-            if at := _moment(groups[i]):
-                groups[i] = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
-        value = f"{item.value} {item.unit}"
-        return column, words.format(*groups, value=value, serial=item.serial, where=where)
-    return "", reason or "被拒绝"
+def explain_refusal(outcome: Outcome, item: Incoming, rows_at: dict) -> tuple[str, str]:
+    """(column key, message) for a reading the service refused; a neighbouring reading that is
+    another row of this file is named by its row number."""
+    message = refusal_text(outcome.code, outcome.params, outcome.reason or "被拒绝")
+    if outcome.code in ("below_earlier", "above_later", "conflict_time"):
+        try:
+            row = rows_at.get((item.serial, datetime.datetime.fromisoformat(outcome.params["read_at"])))
+        except (KeyError, ValueError):
+            row = None
+        if row:
+            message += _("（本文件第 %(row)s 行）") % {"row": row}
+    return refusal_field(outcome.code) or "", message
 
 
 def _tally(outcomes, incoming, numbers, errors: Errors) -> dict:
@@ -223,7 +170,7 @@ def _tally(outcomes, incoming, numbers, errors: Errors) -> dict:
     for outcome in outcomes:
         row = numbers[outcome.index]
         if outcome.status == REJECTED:
-            column, message = explain_refusal(outcome.reason, incoming[outcome.index], rows_at)
+            column, message = explain_refusal(outcome, incoming[outcome.index], rows_at)
             errors.add(row, column, message)
         elif outcome.status == DUPLICATE:
             duplicates += 1

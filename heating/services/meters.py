@@ -1,4 +1,5 @@
 """Meter exchange (换表): the old meter's last reading and the new one's first, at one moment."""
+
 import datetime
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating.models import Meter, Reading
+from heating.reading_messages import refusal_text
 from heating.reading_rules import STORED, gj_text
 from heating.services.readings import Incoming, readings_ingest
 
@@ -86,7 +88,10 @@ def meter_replace(
         ValidationError(
             _("%(serial)s：%(reason)s"),
             code="rejected",
-            params={"serial": serial, "reason": outcome.reason or outcome.status},
+            params={
+                "serial": serial,
+                "reason": refusal_text(outcome.code, outcome.params, outcome.reason or outcome.status),
+            },
         )
         for serial, outcome in zip((old.serial, new_serial), outcomes, strict=True)
         if outcome.status != STORED

@@ -4,6 +4,7 @@ A reading is never deleted. Voiding keeps the row with a reason; a correction vo
 stores a new one at the same moment through `readings_ingest`, so the reading rules apply to it
 exactly as to any other entry. Changes go through `save()` so django-simple-history records them.
 """
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating.models import Meter, Reading
-from heating.reading_rules import REJECTED, STORED, Candidate, Point, judge
+from heating.reading_messages import refusal_text
+from heating.reading_rules import REJECTED, STORED, Candidate, Point, Stored, judge
 from heating.services.readings import Incoming, limits_for, readings_ingest
 
 REASON_MAX = Reading._meta.get_field("void_reason").max_length
@@ -62,22 +64,20 @@ def reading_confirm(*, reading: Reading, user) -> Reading:
     )
     if locked is None:
         raise ValidationError(_("该读数已不在待确认状态"), code="not_pending")
-    before, after = _valid_neighbours(locked)
+    neighbours = [p for p in _valid_neighbours(locked) if p]
     candidate = Candidate(
         index=0,
         meter_id=locked.meter_id,
         read_at=timezone.localtime(locked.read_at),
         value_gj=locked.value_gj,
         client_id=None,
-        before=before,
-        after=after,
     )
-    (outcome,) = judge([candidate], limits_for(locked.company))
+    (outcome,) = judge([candidate], Stored(valid={locked.meter_id: neighbours}), limits_for(locked.company))
     if outcome.status == REJECTED:
         raise ValidationError(
             _("%(reason)s：不能确认，请作废或更正该读数"),
             code="out_of_order",
-            params={"reason": outcome.reason},
+            params={"reason": refusal_text(outcome.code, outcome.params, outcome.reason)},
         )
     locked.status = Reading.Status.VALID
     locked.confirmed = True
@@ -150,7 +150,7 @@ def reading_correct(*, reading: Reading, user, value: Decimal, unit: str = "GJ",
         raise ValidationError(
             _("更正值未保存：%(reason)s"),
             code="rejected",
-            params={"reason": outcome.reason or outcome.status},
+            params={"reason": refusal_text(outcome.code, outcome.params, outcome.reason or outcome.status)},
         )
     new = (
         Reading.objects.select_for_update()

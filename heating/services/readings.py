@@ -1,12 +1,16 @@
 """Storing heat-meter readings: every entry path (keyboard, file, remote API) comes through here.
 
 The rules are in heating/reading_rules.py; this module gathers, set-based, what the database holds
-around the incoming readings, asks the rules, and writes the outcome in one transaction.
+around the incoming readings (a fixed number of statements whatever their number), asks the rules,
+and writes the outcome in one transaction.
 """
+
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
@@ -25,12 +29,14 @@ from heating.reading_rules import (
     Outcome,
     Point,
     ReadingError,
+    Stored,
     judge,
     to_gj,
 )
 
 # Readings may be stamped a little ahead of the server's clock by a device; beyond this, "future".
 CLOCK_SKEW = datetime.timedelta(minutes=5)
+# Rows per statement where a portable statement lists its parameters one by one.
 CHUNK = 2000
 
 
@@ -43,6 +49,23 @@ class Incoming:
     kind: str = "actual"
     client_id: str | None = None
     note: str = ""
+
+
+@dataclass
+class MeterFacts:
+    id: int
+    area_m2: Decimal
+    installed_on: datetime.date
+    removed_on: datetime.date | None
+
+    @cached_property
+    def in_service(self) -> tuple[datetime.datetime, datetime.datetime | None]:
+        """From local midnight of the installation day to the end of the removal day."""
+        since = timezone.make_aware(datetime.datetime.combine(self.installed_on, datetime.time.min))
+        if self.removed_on is None:
+            return since, None
+        until = datetime.datetime.combine(self.removed_on + datetime.timedelta(days=1), datetime.time.min)
+        return since, timezone.make_aware(until)
 
 
 def limits_for(company: Organisation) -> Limits:
@@ -62,11 +85,13 @@ def _chunks(items, size=None):
 
 
 def _db_time(value):
-    """A time from raw SQL (SQLite gives text in UTC) in local time, as messages show it."""
+    """A time from raw SQL (SQLite gives naive UTC, as text or datetime) in local time."""
     if value is None:
         return None
     if not isinstance(value, datetime.datetime):
-        value = parse_datetime(value).replace(tzinfo=datetime.UTC)
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
     return timezone.localtime(value)
 
 
@@ -76,54 +101,93 @@ def _db_gj(value):
     return Decimal(str(value)).quantize(GJ_PLACES)
 
 
-_NEIGHBOURS_SQL = """
-WITH s(idx, meter_id, read_at) AS (VALUES {values}),
+_AROUND_PORTABLE = """
+WITH s(meter_id, lo, hi) AS (VALUES {values}),
 t AS (
-  SELECT s.idx, s.meter_id, s.read_at,
+  SELECT s.meter_id, s.lo, s.hi,
     (SELECT MAX(r.read_at) FROM heating_reading r
-      WHERE r.meter_id = s.meter_id AND r.status = 'valid' AND r.read_at < s.read_at) AS b_at,
+      WHERE r.meter_id = s.meter_id AND r.status = 'valid' AND r.read_at < s.lo) AS b1,
     (SELECT MIN(r.read_at) FROM heating_reading r
-      WHERE r.meter_id = s.meter_id AND r.status = 'valid' AND r.read_at > s.read_at) AS a_at
+      WHERE r.meter_id = s.meter_id AND r.status = 'valid' AND r.read_at > s.hi) AS a1
   FROM s
 ),
 u AS (
-  SELECT t.*,
-    (SELECT MAX(r.read_at) FROM heating_reading r
-      WHERE r.meter_id = t.meter_id AND r.status = 'valid' AND r.read_at < t.b_at) AS bb_at
+  SELECT t.*, (SELECT MAX(r.read_at) FROM heating_reading r
+      WHERE r.meter_id = t.meter_id AND r.status = 'valid' AND r.read_at < t.b1) AS b2
   FROM t
 )
-SELECT u.idx, same.value_gj, u.b_at, rb.value_gj, u.bb_at, rbb.value_gj, u.a_at, ra.value_gj
-FROM u
-LEFT JOIN heating_reading same
-  ON same.meter_id = u.meter_id AND same.read_at = u.read_at AND same.status <> 'void'
-LEFT JOIN heating_reading rb ON rb.meter_id = u.meter_id AND rb.read_at = u.b_at AND rb.status = 'valid'
-LEFT JOIN heating_reading rbb ON rbb.meter_id = u.meter_id AND rbb.read_at = u.bb_at AND rbb.status = 'valid'
-LEFT JOIN heating_reading ra ON ra.meter_id = u.meter_id AND ra.read_at = u.a_at AND ra.status = 'valid'
+SELECT r.meter_id, r.read_at, r.value_gj, r.status FROM u JOIN heating_reading r
+  ON r.meter_id = u.meter_id AND r.status <> 'void' AND r.read_at >= u.lo AND r.read_at <= u.hi
+UNION ALL
+SELECT r.meter_id, r.read_at, r.value_gj, r.status FROM u JOIN heating_reading r
+  ON r.meter_id = u.meter_id AND r.status = 'valid' AND r.read_at IN (u.b1, u.b2, u.a1)
+"""
+
+_AROUND_POSTGRES = """
+WITH s AS (SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(meter_id, lo, hi))
+SELECT r.meter_id, r.read_at, r.value_gj, r.status FROM s JOIN heating_reading r
+  ON r.meter_id = s.meter_id AND r.status <> 'void' AND r.read_at >= s.lo AND r.read_at <= s.hi
+UNION ALL
+SELECT b.* FROM s CROSS JOIN LATERAL (
+  SELECT r.meter_id, r.read_at, r.value_gj, r.status FROM heating_reading r
+  WHERE r.meter_id = s.meter_id AND r.status = 'valid' AND r.read_at < s.lo
+  ORDER BY r.read_at DESC LIMIT 2) b
+UNION ALL
+SELECT a.* FROM s CROSS JOIN LATERAL (
+  SELECT r.meter_id, r.read_at, r.value_gj, r.status FROM heating_reading r
+  WHERE r.meter_id = s.meter_id AND r.status = 'valid' AND r.read_at > s.hi
+  ORDER BY r.read_at LIMIT 1) a
 """
 
 
-def _neighbours(keys: list[tuple[int, int, datetime.datetime]]) -> dict[int, tuple]:
-    """For each (index, meter_id, read_at): the live value at that moment and the valid readings
-    before it, before that, and after it — one statement per chunk, portable SQL."""
-    adapt = connection.ops.adapt_datetimefield_value
-    found = {}
+def _around_rows(spans: list[tuple[int, datetime.datetime, datetime.datetime]]):
+    """Stored rows (meter_id, read_at, value_gj, status) for meters over time spans (lo, hi): every
+    live reading inside the span, and the two valid readings before it and the one after.
+
+    PostgreSQL takes the spans as three arrays in one short statement; elsewhere the portable
+    form lists them in VALUES, a chunk at a time. Both give the same rows (tested)."""
     with connection.cursor() as cursor:
-        for chunk in _chunks(keys):
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            params = [p for idx, meter_id, at in chunk for p in (idx, meter_id, adapt(at))]
-            cursor.execute(_NEIGHBOURS_SQL.format(values=values), params)
-            for idx, same, b_at, b, bb_at, bb, a_at, a in cursor.fetchall():
-                found[idx] = (
-                    _db_gj(same),
-                    Point(_db_time(b_at), _db_gj(b)) if b_at else None,
-                    Point(_db_time(bb_at), _db_gj(bb)) if bb_at else None,
-                    Point(_db_time(a_at), _db_gj(a)) if a_at else None,
-                )
-    return found
+        if connection.vendor == "postgresql":
+            meter_ids, los, his = (
+                (list(column) for column in zip(*spans, strict=True)) if spans else ([], [], [])
+            )
+            cursor.execute(_AROUND_POSTGRES, [meter_ids, los, his])
+            yield from cursor.fetchall()
+            return
+        yield from _around_rows_portable(cursor, spans)
 
 
-def _meters(company, serials) -> dict[str, tuple[int, Decimal]]:
-    """serial → (meter id, heated area of its home now), for this company's meters only."""
+def _around_rows_portable(cursor, spans):
+    adapt = connection.ops.adapt_datetimefield_value
+    for chunk in _chunks(spans):
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        params = [p for meter_id, lo, hi in chunk for p in (meter_id, adapt(lo), adapt(hi))]
+        cursor.execute(_AROUND_PORTABLE.format(values=values), params)
+        yield from cursor.fetchall()
+
+
+def _stored_around(candidates: list[Candidate], client_ids: dict) -> Stored:
+    spans: dict[int, list[datetime.datetime]] = {}
+    for c in candidates:
+        span = spans.get(c.meter_id)
+        if span is None:
+            spans[c.meter_id] = [c.read_at, c.read_at]
+        elif c.read_at < span[0]:
+            span[0] = c.read_at
+        elif c.read_at > span[1]:
+            span[1] = c.read_at
+    valid: dict[int, list[Point]] = {}
+    live: dict[tuple[int, datetime.datetime], Decimal] = {}
+    for meter_id, at, value, status in _around_rows([(m, lo, hi) for m, (lo, hi) in spans.items()]):
+        at, value = _db_time(at), _db_gj(value)
+        live[(meter_id, at)] = value
+        if status == Reading.Status.VALID:
+            valid.setdefault(meter_id, []).append(Point(at, value))
+    return Stored(valid=valid, live=live, client_ids=client_ids)
+
+
+def _meters(company, serials) -> dict[str, MeterFacts]:
+    """This company's meters by serial, with the heated area of their homes now."""
     found = {}
     for chunk in _chunks(sorted(serials)):
         rows = (
@@ -134,15 +198,16 @@ def _meters(company, serials) -> dict[str, tuple[int, Decimal]]:
                     filter=Q(account__premises__parts__until_year__isnull=True),
                 )
             )
-            .values_list("serial", "id", "area")
+            .values_list("serial", "id", "area", "installed_on", "removed_on")
         )
-        found.update({serial: (meter_id, area or Decimal("0")) for serial, meter_id, area in rows})
+        for serial, meter_id, area, installed_on, removed_on in rows:
+            found[serial] = MeterFacts(meter_id, area or Decimal("0"), installed_on, removed_on)
     return found
 
 
 def _client_ids(company, ids) -> dict[str, tuple[int, datetime.datetime, Decimal]]:
     found = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in _chunks(sorted(ids), 20000 if connection.vendor == "postgresql" else None):
         rows = Reading.objects.filter(company=company, client_id__in=chunk).values_list(
             "client_id", "meter_id", "read_at", "value_gj"
         )
@@ -150,83 +215,58 @@ def _client_ids(company, ids) -> dict[str, tuple[int, datetime.datetime, Decimal
     return found
 
 
-def _precheck(item: Incoming, now) -> Decimal:
+def _precheck(item: Incoming, latest: datetime.datetime) -> Decimal:
     if item.kind not in KINDS:
-        raise ReadingError(f"unknown reading type {item.kind!r}")
-    if timezone.is_naive(item.read_at):
-        raise ReadingError("the reading time needs a UTC offset")
-    if item.read_at > now + CLOCK_SKEW:
-        raise ReadingError(f"the reading time {item.read_at.isoformat()} is in the future")
+        raise ReadingError("unknown_kind", kind=item.kind)
+    if item.read_at.tzinfo is None:
+        raise ReadingError("naive_time")
+    if item.read_at > latest:
+        raise ReadingError("future", read_at=item.read_at.isoformat())
     return to_gj(item.value, item.unit)
 
 
+def _in_service(item: Incoming, meter: MeterFacts) -> None:
+    since, until = meter.in_service
+    if item.read_at < since:
+        raise ReadingError(
+            "before_installation", serial=item.serial, installed_on=meter.installed_on.isoformat()
+        )
+    if until is not None and item.read_at >= until:
+        raise ReadingError("after_removal", serial=item.serial, removed_on=meter.removed_on.isoformat())
+
+
 def readings_judge(*, company, incoming: Sequence[Incoming], now=None):
-    """Outcomes for every incoming reading, in order, plus the readings to store. Writes nothing."""
-    now = now or timezone.now()
+    """Outcomes for every incoming reading, in order, and the candidates to store. Writes nothing."""
+    latest = (now or timezone.now()) + CLOCK_SKEW
     outcomes: dict[int, Outcome] = {}
     converted: dict[int, Decimal] = {}
     for index, item in enumerate(incoming):
         try:
-            converted[index] = _precheck(item, now)
+            converted[index] = _precheck(item, latest)
         except ReadingError as exc:
-            outcomes[index] = Outcome(index, REJECTED, str(exc))
+            outcomes[index] = Outcome.refused(index, exc.code, **exc.params)
     meters = _meters(company, {incoming[i].serial for i in converted})
-    for index in list(converted):
-        if incoming[index].serial not in meters:
-            # Worded the same whether or not another company has the meter.
-            outcomes[index] = Outcome(index, REJECTED, f"unknown meter {incoming[index].serial!r}")
-            del converted[index]
-    clients = _client_ids(company, {incoming[i].client_id for i in converted if incoming[i].client_id})
-    around = _neighbours(
-        [(i, meters[incoming[i].serial][0], incoming[i].read_at) for i in converted]
-    )
     candidates = []
     for index, value in converted.items():
         item = incoming[index]
-        meter_id, area = meters[item.serial]
-        same_time, before, before_that, after = around[index]
+        meter = meters.get(item.serial)
+        try:
+            if meter is None:
+                # Worded the same whether or not another company has the meter.
+                raise ReadingError("unknown_meter", serial=item.serial)
+            _in_service(item, meter)
+        except ReadingError as exc:
+            outcomes[index] = Outcome.refused(index, exc.code, **exc.params)
+            continue
         candidates.append(
-            Candidate(
-                index=index,
-                meter_id=meter_id,
-                read_at=item.read_at,
-                value_gj=value,
-                client_id=item.client_id,
-                same_client=clients.get(item.client_id) if item.client_id else None,
-                same_time=same_time,
-                before=before,
-                before_that=before_that,
-                after=after,
-                area_m2=area,
-            )
+            Candidate(index, meter.id, item.read_at, value, item.client_id or None, meter.area_m2)
         )
-    stored = []
-    for outcome in judge(candidates, limits_for(company)):
+    client_ids = _client_ids(company, {c.client_id for c in candidates if c.client_id})
+    stored = _stored_around(candidates, client_ids)
+    for outcome in judge(candidates, stored, limits_for(company)):
         outcomes[outcome.index] = outcome
-    for candidate in candidates:
-        if outcomes[candidate.index].status == STORED:
-            stored.append((candidate, outcomes[candidate.index]))
-    return [outcomes[i] for i in range(len(incoming))], stored
-
-
-def _rows(company, incoming, stored, *, source, user, import_batch, now):
-    for candidate, outcome in stored:
-        item = incoming[candidate.index]
-        yield Reading(
-            meter_id=candidate.meter_id,
-            read_at=item.read_at,
-            value_gj=candidate.value_gj,
-            kind=item.kind,
-            status=Reading.Status.FLAGGED if IMPLAUSIBLE in outcome.flags else Reading.Status.VALID,
-            source=source,
-            client_id=item.client_id or None,  # "" is no key: NULL keeps it out of the unique
-            company=company,
-            flags=outcome.flags,
-            note=item.note,
-            import_batch=import_batch,
-            created_at=now,
-            created_by=user,
-        )
+    accepted = [c for c in candidates if outcomes[c.index].status == STORED]
+    return [outcomes[i] for i in range(len(incoming))], accepted
 
 
 def readings_ingest(
@@ -248,75 +288,107 @@ def readings_ingest(
     with transaction.atomic():
         serials = sorted({item.serial for item in incoming})
         for chunk in _chunks(serials):
-            locked = Meter.objects.select_for_update().filter(company=company, serial__in=chunk)
-            list(locked.values_list("id"))
-        outcomes, stored = readings_judge(company=company, incoming=incoming, now=now)
+            # Only the meters (not the company row the default ordering would join), in id order.
+            locked = Meter.objects.select_for_update(of=("self",)).filter(company=company, serial__in=chunk)
+            list(locked.order_by("pk").values_list("id"))
+        outcomes, accepted = readings_judge(company=company, incoming=incoming, now=now)
         if all_or_nothing and any(o.status == REJECTED for o in outcomes):
             return outcomes
-        rows = _rows(company, incoming, stored, source=source, user=user, import_batch=import_batch, now=now)
-        insert_readings(list(rows))
+        base = {
+            "source": source,
+            "company_id": company.id,
+            "import_batch_id": import_batch.id if import_batch else None,
+            "created_at": now,
+            "created_by_id": user.id if user else None,
+        }
+        insert_readings([_row(c, incoming[c.index], outcomes[c.index].flags, base) for c in accepted])
     return outcomes
 
 
-def insert_readings(readings: list[Reading]) -> None:
-    """Bulk insert: COPY on PostgreSQL, bulk_create elsewhere. Bypasses save() and history on purpose:
-    a reading's creation is recorded in its own row (source, batch, who, when)."""
-    if not readings:
-        return
-    if connection.vendor == "postgresql":
-        _copy_readings(readings)
-    else:
-        Reading.objects.bulk_create(readings, batch_size=500)
-
-
-_COPY_FIELDS = (
+_COLUMNS = (
     "meter_id",
     "read_at",
     "value_gj",
     "kind",
     "status",
-    "confirmed",
-    "source",
     "client_id",
-    "company_id",
     "flags",
     "note",
+    "source",
+    "company_id",
     "import_batch_id",
-    "corrects_id",
-    "void_reason",
-    "reviewed_at",
-    "reviewed_by_id",
     "created_at",
     "created_by_id",
 )
 
 
-def _copy_readings(readings: list[Reading]) -> None:
-    from psycopg.types.json import Jsonb
+def _row(c: Candidate, item: Incoming, flags: list[str], base: dict) -> dict:
+    status = Reading.Status.FLAGGED if IMPLAUSIBLE in flags else Reading.Status.VALID
+    return {
+        "meter_id": c.meter_id,
+        "read_at": c.read_at,
+        "value_gj": c.value_gj,
+        "kind": item.kind,
+        "status": status,
+        "client_id": c.client_id,
+        "flags": flags,
+        "note": item.note,
+        **base,
+    }
 
-    columns = ", ".join(_COPY_FIELDS)
+
+def insert_readings(rows: list[dict]) -> None:
+    """Bulk insert of new readings (dicts of _COLUMNS): COPY on PostgreSQL, bulk_create elsewhere.
+
+    Bypasses save() and history on purpose: a reading's creation is recorded in its own row
+    (source, batch, who, when); history records what staff change afterwards."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_readings(rows)
+    else:
+        _create_readings(rows)
+
+
+def _create_readings(rows: list[dict]) -> None:
+    Reading.objects.bulk_create([Reading(**row) for row in rows], batch_size=500)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    """A field in COPY's text format: NULL as \\N, the format's special characters escaped."""
+    return "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_line(row: dict) -> str:
+    flags = json.dumps(row["flags"]) if row["flags"] else "[]"
+    return "\t".join(
+        (
+            str(row["meter_id"]),
+            row["read_at"].isoformat(),
+            str(row["value_gj"]),
+            row["kind"],
+            row["status"],
+            _text(row["client_id"]),
+            _text(flags),
+            _text(row["note"]),
+            row["source"],
+            str(row["company_id"]),
+            _text(row["import_batch_id"]),
+            row["created_at"].isoformat(),
+            _text(row["created_by_id"]),
+            "f",  # confirmed
+            "",  # void_reason
+        )
+    )
+
+
+def _copy_readings(rows: list[dict]) -> None:
+    """COPY in text format, a block at a time: several times faster than psycopg's write_row."""
+    columns = ", ".join((*_COLUMNS, "confirmed", "void_reason"))
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY heating_reading ({columns}) FROM STDIN") as copy:
-            for r in readings:
-                copy.write_row(
-                    (
-                        r.meter_id,
-                        r.read_at,
-                        r.value_gj,
-                        r.kind,
-                        r.status,
-                        r.confirmed,
-                        r.source,
-                        r.client_id,
-                        r.company_id,
-                        Jsonb(r.flags),
-                        r.note,
-                        r.import_batch_id,
-                        r.corrects_id,
-                        r.void_reason,
-                        r.reviewed_at,
-                        r.reviewed_by_id,
-                        r.created_at,
-                        r.created_by_id,
-                    )
-                )
+            for chunk in _chunks(rows, 5000):
+                copy.write("\n".join(map(_copy_line, chunk)) + "\n")

@@ -5,7 +5,6 @@ only scope by the clerk's company, parse input and show the services' answers.
 """
 import datetime
 import json
-import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from heating.models import Building, Meter, Reading, Route
+from heating.reading_messages import refusal_text
 from heating.reading_rules import IMPLAUSIBLE, REJECTED, STORED, UNIT_FACTORS, gj_text
 from heating.selectors.scope import company_staff_required
 from heating.services.meters import meter_replace
@@ -37,52 +37,14 @@ INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m
 UNIT_CHOICES = [(unit, unit) for unit in UNIT_FACTORS]
 FLAG_LABELS = {IMPLAUSIBLE: gettext_lazy("用热量异常偏高")}
 
-# The rules word their reasons in English for every entry path (files, API); staff read Chinese.
-_RULE_TEXTS = (
-    (
-        r"below the earlier reading (?P<value>\S+) GJ at (?P<at>\S+)$",
-        gettext_lazy("低于上次读数 %(value)s GJ（%(at)s）"),
-    ),
-    (
-        r"above the later reading (?P<value>\S+) GJ at (?P<at>\S+)$",
-        gettext_lazy("高于之后的读数 %(value)s GJ（%(at)s）"),
-    ),
-    (r"unknown meter ['\"](?P<serial>.*)['\"]$", gettext_lazy("未知表号 %(serial)s")),
-    (
-        r"conflict: this meter already has (?P<value>\S+) GJ at (?P<at>[^;]+);",
-        gettext_lazy("该时间已有读数 %(value)s GJ（%(at)s）"),
-    ),
-    (r"the value must be a finite number$", gettext_lazy("请输入数字")),
-    (r"a cumulative register cannot be negative", gettext_lazy("读数不能为负")),
-    (r".* cannot be stored exactly in six decimals$", gettext_lazy("最多保留六位小数")),
-    (r"the value .* is too large$", gettext_lazy("读数过大")),
-    (r"the reading time .* is in the future$", gettext_lazy("抄表时间晚于当前时间")),
-)
-_RULE_PATTERNS = [(re.compile(pattern), text) for pattern, text in _RULE_TEXTS]
-
-
 def _local_text(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime(TIME_FORMAT) if moment else ""
-
-
-def rule_text(reason: str) -> str:
-    """A rule's reason as staff read it; unknown reasons are shown as they are."""
-    for pattern, text in _RULE_PATTERNS:
-        match = pattern.match(reason)
-        if match:
-            parts = match.groupdict()
-            if "at" in parts:
-                parts["at"] = _local_text(datetime.datetime.fromisoformat(parts["at"]))
-            return text % parts
-    return reason
 
 
 def error_texts(exc: ValidationError) -> list[str]:
     texts = []
     for error in exc.error_list:
         params = dict(error.params or {})
-        if "reason" in params:
-            params["reason"] = rule_text(str(params["reason"]))
         texts.append(str(error.message) % params if params else str(error.message))
     return texts
 
@@ -227,7 +189,7 @@ def _row_answer(item: Incoming, outcome, *, saved: bool | None) -> dict:
     flagged = IMPLAUSIBLE in outcome.flags
     answer = {"serial": item.serial, "status": outcome.status, "flagged": flagged, "message": ""}
     if outcome.status == REJECTED:
-        answer["message"] = rule_text(outcome.reason or "")
+        answer["message"] = refusal_text(outcome.code, outcome.params, outcome.reason)
     elif not saved:
         answer["status"] = "ok" if saved is None else "unsaved"
         answer["message"] = _("用热量异常偏高") if flagged else ""

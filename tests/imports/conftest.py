@@ -5,6 +5,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from heating.models import Role
 from tests.factories import CompanyFactory, HeatedPartFactory, MembershipFactory, MeterFactory, UserFactory
@@ -15,6 +16,14 @@ def media(settings, tmp_path):
     """Files waiting for a commit go under MEDIA_ROOT: a fresh one per test."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def staff_language():
+    """Row errors are in Chinese, the default language, whatever an earlier test in this process left
+    active (a request with Accept-Language: en leaves English active in the thread)."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

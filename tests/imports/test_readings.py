@@ -87,7 +87,7 @@ def test_a_decrease_against_a_stored_reading_names_the_earlier_value(company, al
 
     [error] = result.errors
     assert error["row"] == 2 and error["column"] == "读数"
-    assert error["message"] == "读数 149 GJ 低于此前 2020-01-01 08:00:00 的读数 150.25 GJ"
+    assert error["message"] == "低于此前 2020-01-01 08:00 的读数 150.25 GJ"
     assert result.batch.status == "rejected"
 
 
@@ -298,3 +298,91 @@ def test_too_large_a_file_is_refused(company, alice, monkeypatch):
     result = run(company, alice, rows, commit=True)
 
     assert "MB" in result.errors[0]["message"] and "拆分" in result.errors[0]["message"]
+
+
+def test_a_reading_before_the_meters_installation_names_the_time_column(company, alice, meters):
+    [meter] = meters(1)
+    meter.installed_on = datetime.date(2020, 1, 5)
+    meter.save()
+    rows = [
+        [meter.serial, "2020-01-04 23:59", "1", "", "", "", ""],
+        [meter.serial, "2020-01-04T16:30:00Z", "2", "", "", "", ""],  # 00:30 on the 5th, county time
+    ]
+
+    result = run(company, alice, rows, commit=True)
+
+    assert not result.committed and Reading.objects.count() == 0
+    assert result.errors == [
+        {
+            "row": 2,
+            "column": "抄表时间",
+            "message": f"表 {meter.serial} 于 2020-01-05 安装，读数早于安装日期",
+        }
+    ]
+
+
+def test_a_reading_after_the_meters_removal_names_the_time_column(company, alice, meters):
+    [meter] = meters(1)
+    meter.removed_on = datetime.date(2020, 1, 10)
+    meter.save()
+    rows = [
+        [meter.serial, "2020-01-10 23:59", "1", "", "", "", ""],
+        [meter.serial, "2020-01-11 00:00", "2", "", "", "", ""],
+    ]
+
+    result = run(company, alice, rows, commit=False)
+
+    assert result.errors == [
+        {
+            "row": 3,
+            "column": "抄表时间",
+            "message": f"表 {meter.serial} 已于 2020-01-10 拆除，读数晚于拆除日期",
+        }
+    ]
+    assert result.batch.status == "rejected" and Reading.objects.count() == 0
+
+
+def test_a_second_value_for_the_same_moment_names_the_other_row(company, alice, meters):
+    [meter] = meters(1)
+    rows = [
+        [meter.serial, "2020-01-01 08:00", "1", "", "", "", ""],
+        [meter.serial, "2020-01-01 08:00", "2", "", "", "", ""],
+    ]
+
+    result = run(company, alice, rows, commit=True)
+
+    assert result.errors == [
+        {
+            "row": 3,
+            "column": "读数",
+            "message": "该表在 2020-01-01 08:00 已有读数 1.0 GJ，本条为 2.0 GJ（本文件第 2 行）",
+        }
+    ]
+
+
+def test_a_conflicting_reading_id_names_both_readings(company, alice, meters):
+    a, b = (m.serial for m in meters(2))
+    rows = [
+        [a, "2020-01-01 08:00", "1", "", "", "k-1", ""],
+        [b, "2020-01-02 09:30", "1.5", "", "", "k-1", ""],
+    ]
+
+    result = run(company, alice, rows, commit=True)
+
+    assert result.errors == [
+        {
+            "row": 3,
+            "column": "编号",
+            "message": "编号“k-1”已用于 2020-01-01 08:00 的读数 1.0 GJ，本条为 2020-01-02 09:30 的 1.5 GJ",
+        }
+    ]
+
+
+def test_a_reading_in_the_future_names_its_time(company, alice, meters):
+    [meter] = meters(1)
+
+    result = run(company, alice, [[meter.serial, "2099-01-01T00:00:00Z", "1", "", "", "", ""]], commit=False)
+
+    assert result.errors == [
+        {"row": 2, "column": "抄表时间", "message": "抄表时间 2099-01-01 08:00 晚于当前时间"}
+    ]

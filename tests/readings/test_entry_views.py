@@ -53,6 +53,11 @@ def meters_of(building):
     return list(meters.order_by("account__premises__unit"))
 
 
+def shown(moment) -> str:
+    """A time as refusal messages show it: local, to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def post(client, url, rows, read_at=None):
     body = {"read_at": read_at or local_input(timezone.now()), "rows": rows}
     return client.post(url, data=json.dumps(body), content_type="application/json")
@@ -223,7 +228,8 @@ def test_a_decreasing_value_refuses_the_whole_save(client_in, building):
     answer = response.json()
     assert answer["saved"] is False
     assert [r["status"] for r in answer["rows"]] == ["unsaved", "rejected"]
-    assert answer["rows"][1]["message"].startswith("低于上次读数 100.0 GJ（")
+    previous = Reading.objects.get(meter=meters[1]).read_at
+    assert answer["rows"][1]["message"] == f"低于此前 {shown(previous)} 的读数 100.0 GJ"
     assert Reading.objects.count() == count
 
 
@@ -242,7 +248,10 @@ def test_another_companys_meter_is_refused_and_nothing_is_written(client_in, bui
 
     assert response.status_code == 422
     rows = response.json()["rows"]
-    assert (rows[1]["status"], rows[1]["message"]) == ("rejected", f"未知表号 {foreign.serial}")
+    assert (rows[1]["status"], rows[1]["message"]) == (
+        "rejected",
+        f"本公司没有表号为“{foreign.serial}”的热量表",
+    )
     assert Reading.objects.count() == count
 
 
@@ -270,7 +279,12 @@ def test_saving_the_same_rows_twice_is_harmless(client_in, building):
 
 @pytest.mark.parametrize(
     "value, message",
-    [("abc", "请输入数字"), ("-1", "读数不能为负"), ("100.0000001", "最多保留六位小数"), ("", "请输入数字")],
+    [
+        ("abc", "读数须为数字"),
+        ("-1", "累计读数不能为负数（-1）"),
+        ("100.0000001", "100.0000001 GJ 折合 100.0000001 GJ，超过 6 位小数，无法精确保存"),
+        ("", "读数须为数字"),
+    ],
 )
 def test_values_that_are_not_readings_are_refused(client_in, building, value, message):
     count = Reading.objects.count()
@@ -289,7 +303,8 @@ def test_a_reading_time_in_the_future_is_refused(client_in, building):
         client_in, SAVE, [{"serial": meters_of(building)[0].serial, "value": "101"}], read_at=future
     )
 
-    assert response.json()["rows"][0]["message"] == "抄表时间晚于当前时间"
+    assert response.status_code == 422
+    assert response.json()["rows"][0]["message"] == f"抄表时间 {future.replace('T', ' ')} 晚于当前时间"
 
 
 @pytest.mark.parametrize(
@@ -339,5 +354,6 @@ def test_the_check_judges_without_writing(client_in, building):
         ("rejected", False),
     ]
     assert rows[1]["message"] == "用热量异常偏高"
-    assert rows[2]["message"].startswith("低于上次读数 100.0 GJ")
+    previous = Reading.objects.get(meter=meters[2]).read_at
+    assert rows[2]["message"] == f"低于此前 {shown(previous)} 的读数 100.0 GJ"
     assert Reading.objects.count() == count

@@ -83,8 +83,7 @@ def test_a_final_value_below_the_previous_reading_writes_nothing(old, clerk):
         replace(old, clerk, old_final_value=Decimal("199.9"))
 
     assert [e.code for e in excinfo.value.error_list] == ["rejected"]
-    message = excinfo.value.messages[0]
-    assert "OLD-1" in message and "below the earlier reading 200.0 GJ" in message
+    assert excinfo.value.messages == ["OLD-1：低于此前 2023-11-15 08:00 的读数 200.0 GJ"]
     assert state(old.company) == before
     assert not Meter.objects.filter(serial="NEW-1").exists()
 

@@ -84,7 +84,9 @@ def test_confirming_is_refused_when_a_later_valid_reading_is_lower(meter, clerk)
         reading_confirm(reading=flagged, user=clerk)
 
     assert codes(excinfo) == ["out_of_order"]
-    assert "above the later reading 200.0 GJ" in excinfo.value.messages[0]
+    assert excinfo.value.messages == [
+        "高于此后 2023-12-03 08:00 的读数 200.0 GJ：不能确认，请作废或更正该读数"
+    ]
     assert snapshot(meter) == before
 
 
@@ -97,7 +99,9 @@ def test_confirming_is_refused_when_an_earlier_valid_reading_is_higher(meter, cl
         reading_confirm(reading=flagged, user=clerk)
 
     assert codes(excinfo) == ["out_of_order"]
-    assert "below the earlier reading 160.0 GJ" in excinfo.value.messages[0]
+    assert excinfo.value.messages == [
+        "低于此前 2023-12-01 08:00 的读数 160.0 GJ：不能确认，请作废或更正该读数"
+    ]
     assert snapshot(meter) == before
 
 
@@ -216,7 +220,7 @@ def test_a_refused_correction_changes_nothing(meter, clerk):
         reading_correct(reading=wrong, user=clerk, value=Decimal("90"), reason="改小")
 
     assert codes(excinfo) == ["rejected"]
-    assert "below the earlier reading 100.0 GJ" in excinfo.value.messages[0]
+    assert excinfo.value.messages == ["更正值未保存：低于此前 2023-12-01 08:00 的读数 100.0 GJ"]
     assert snapshot(meter) == before
 
 

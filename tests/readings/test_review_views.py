@@ -108,7 +108,7 @@ def test_a_refused_confirmation_says_why_in_chinese(client_in, meter):
 
     held.refresh_from_db()
     assert held.status == FLAGGED
-    assert notes(response) == ["高于之后的读数 200.0 GJ（2023-12-03 08:00）：不能确认，请作废或更正该读数"]
+    assert notes(response) == ["高于此后 2023-12-03 08:00 的读数 200.0 GJ：不能确认，请作废或更正该读数"]
 
 
 def test_voiding_needs_a_reason(client_in, meter):
@@ -156,7 +156,7 @@ def test_a_refused_correction_changes_nothing(client_in, meter):
 
     held.refresh_from_db()
     assert held.status == FLAGGED and not held.corrections.exists()
-    assert notes(response) == ["更正值未保存：低于上次读数 100.0 GJ（2023-12-01 08:00）"]
+    assert notes(response) == ["更正值未保存：低于此前 2023-12-01 08:00 的读数 100.0 GJ"]
 
 
 def test_actions_on_another_companys_reading_are_not_found(client_in):
@@ -249,7 +249,7 @@ def test_a_refused_exchange_shows_why_and_writes_nothing(client_in, meter):
     )
 
     assert response.status_code == 422
-    assert f"{meter.serial}：低于上次读数 100.0 GJ（2023-12-01 08:00）" in response.content.decode()
+    assert f"{meter.serial}：低于此前 2023-12-01 08:00 的读数 100.0 GJ" in response.content.decode()
     assert Reading.objects.count() == count and not Meter.objects.filter(serial="NEW-1").exists()
     meter.refresh_from_db()
     assert meter.removed_on is None
