@@ -124,3 +124,14 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line("  none skipped")
     for report in sorted(skipped, key=lambda r: r.nodeid):
         terminalreporter.write_line(f"  {report.nodeid}  ({_skip_reason(report)})")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request in English must not leak into
+    the next test run by the same process."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from heating import identity
@@ -288,7 +289,7 @@ def _read_row(number, cells: dict, errors: Errors) -> Row | None:
     if (opening_gj is None) != (opening_at is None):
         missing = "opening_read_at" if opening_at is None else "opening_reading_gj"
         problems.append((missing, "期初读数和期初抄表时间须同时填写或同时留空"))
-    if opening_at is not None and installed_on is not None and opening_at.date() < installed_on:
+    if opening_at is not None and installed_on is not None and timezone.localdate(opening_at) < installed_on:
         problems.append(("opening_read_at", f"期初抄表时间早于装表日期 {installed_on}"))
     if not problems:
         try:
