@@ -6,7 +6,6 @@ around them (`Stored`: the meters' valid readings, every live value by moment, t
 A refusal carries a stable `code` and its `params`; `reason` is the remote API's English wording.
 """
 
-import dataclasses
 import datetime
 import itertools
 from decimal import Decimal, localcontext
@@ -765,7 +764,7 @@ def test_a_batch_sent_twice_in_one_go_stores_nothing_twice(valid, flagged, readi
     stored = db(*valid, flagged=tuple(flagged))
     candidates = _candidates(readings)
     twice = candidates + [
-        dataclasses.replace(candidate, index=candidate.index + len(candidates)) for candidate in candidates
+        candidate._replace(index=candidate.index + len(candidates)) for candidate in candidates
     ]
     outcomes = judge(twice, stored, LIMITS)
     assert all(o.status != STORED for o in outcomes[len(candidates) :])

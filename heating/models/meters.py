@@ -68,7 +68,9 @@ class Reading(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     # NULL, not "", for readings without a client key: the (company, client_id) unique must skip them.
     client_id = models.CharField(_("客户端编号"), max_length=100, null=True, blank=True)  # noqa: DJ001
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    # Indexed by the (company, client_id) unique; a reading table grows by millions a season, so no
+    # index is kept that no query uses (who reviewed or created a reading is read per reading only).
+    company = models.ForeignKey(Organisation, models.PROTECT, related_name="+", db_index=False)
     flags = models.JSONField(_("标记"), default=list, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     import_batch = models.ForeignKey(
@@ -81,11 +83,11 @@ class Reading(models.Model):
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
     reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     history = HistoricalRecords()
 

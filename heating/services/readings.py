@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
@@ -40,8 +41,7 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class Incoming:
+class Incoming(NamedTuple):
     serial: str
     read_at: datetime.datetime
     value: Decimal
