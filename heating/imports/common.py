@@ -1,15 +1,27 @@
 """What both imports share: cell parsers with messages in words, the error list, the batch's record."""
+
 import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from heating.models import ImportBatch
 
-from .files import FileRefused, file_sha256, pending_save, summary_save
+from .files import (
+    FileRefused,
+    PendingMissing,
+    Table,
+    file_sha256,
+    pending_discard,
+    pending_load,
+    pending_save,
+    read_table,
+    summary_save,
+)
 
 # Reading devices and clerks write county time; a time without an offset is taken as such.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -114,7 +126,7 @@ class Errors:
             self.items.append({"row": row, "column": label, "message": message})
 
     def sorted(self) -> list[dict]:
-        return sorted(self.items, key=lambda e: (e["row"] or 0))
+        return sorted(self.items, key=lambda e: e["row"] or 0)
 
     def __bool__(self):
         return self.count > 0
@@ -154,7 +166,13 @@ def batch_refused(
     """A file that could not be read at all is still recorded, with why."""
     errors = [{"row": None, "column": "", "message": str(refusal)}]
     batch = batch_create(
-        company=company, user=user, kind=kind, file_name=file_name, data=data, sha256=sha256, rows=0,
+        company=company,
+        user=user,
+        kind=kind,
+        file_name=file_name,
+        data=data,
+        sha256=sha256,
+        rows=0,
         status=ImportBatch.Status.REJECTED,
     )
     batch.errors, batch.error_count = errors, 1
@@ -177,3 +195,21 @@ def batch_finish(batch: ImportBatch, errors: Errors, summary: dict, *, committed
     summary_save(batch.pk, {**summary, "error_rows": len(errors.rows)})
     if batch.status == ImportBatch.Status.PREVIEWED and data is not None:
         pending_save(batch.pk, data)
+
+
+def batch_lock_pending(batch: ImportBatch, kind: str, columns) -> tuple[ImportBatch, "Table | ImportResult"]:
+    """In the caller's transaction: lock a previewed batch of `kind` and read its kept file again.
+
+    Returns the locked batch and its table, or, when the kept file is gone, the refused result.
+    The kept file is removed once the transaction commits, whatever comes of it."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEWED or batch.kind != kind:
+        raise NotPending(batch.pk)
+    transaction.on_commit(lambda pk=batch.pk: pending_discard(pk))
+    try:
+        return batch, read_table(batch.file_name, pending_load(batch.pk), columns)
+    except (PendingMissing, FileRefused):
+        errors = Errors()
+        errors.add(None, "", "服务器上已找不到待导入的文件，请重新上传。")
+        batch_finish(batch, errors, {}, committed=False)
+        return batch, ImportResult(batch, batch.rows, 1, batch.errors, False, {})

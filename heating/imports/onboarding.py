@@ -56,9 +56,9 @@ from .common import (
     CellError,
     Errors,
     ImportResult,
-    NotPending,
     batch_create,
     batch_finish,
+    batch_lock_pending,
     batch_refused,
     check_length,
     parse_date,
@@ -66,7 +66,7 @@ from .common import (
     parse_int,
     parse_moment,
 )
-from .files import Column, FileRefused, PendingMissing, pending_discard, pending_load, read_table, template
+from .files import Column, FileRefused, read_table, template
 from .readings import explain_refusal
 
 KIND = ImportBatch.Kind.ONBOARDING
@@ -658,17 +658,9 @@ def import_onboarding_file(*, company, user, file_name: str, data: bytes, commit
 def onboarding_batch_commit(*, batch: ImportBatch, user) -> ImportResult:
     """Check the kept file again against the books as they are now, and write it all or nothing."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED or batch.kind != KIND:
-            raise NotPending(batch.pk)
-        transaction.on_commit(lambda pk=batch.pk: pending_discard(pk))
-        try:
-            table = read_table(batch.file_name, pending_load(batch.pk), COLUMNS)
-        except (PendingMissing, FileRefused):
-            errors = Errors()
-            errors.add(None, "", "服务器上已找不到待导入的文件，请重新上传。")
-            batch_finish(batch, errors, {}, committed=False)
-            return ImportResult(batch, batch.rows, 1, batch.errors, False, {})
+        batch, table = batch_lock_pending(batch, KIND, COLUMNS)
+        if isinstance(table, ImportResult):
+            return table
         plan, errors = _check(batch.company, table)
         counts = _run(batch.company, plan, batch, user, keep=not errors, errors=errors)
         committed = not errors

@@ -19,16 +19,16 @@ from .common import (
     CellError,
     Errors,
     ImportResult,
-    NotPending,
     batch_create,
     batch_finish,
+    batch_lock_pending,
     batch_refused,
     check_length,
     parse_choice,
     parse_decimal,
     parse_moment,
 )
-from .files import Column, FileRefused, PendingMissing, pending_discard, pending_load, read_table, template
+from .files import Column, FileRefused, read_table, template
 
 KIND = ImportBatch.Kind.READINGS
 
@@ -250,17 +250,9 @@ def import_readings_file(*, company, user, file_name: str, data: bytes, commit: 
 def readings_batch_commit(*, batch: ImportBatch, user) -> ImportResult:
     """Judge the kept file again and write it all, or nothing with the new errors (one transaction)."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED or batch.kind != KIND:
-            raise NotPending(batch.pk)
-        transaction.on_commit(lambda pk=batch.pk: pending_discard(pk))
-        try:
-            table = read_table(batch.file_name, pending_load(batch.pk), COLUMNS)
-        except (PendingMissing, FileRefused):
-            errors = Errors()
-            errors.add(None, "", "服务器上已找不到待导入的文件，请重新上传。")
-            batch_finish(batch, errors, {}, committed=False)
-            return ImportResult(batch, batch.rows, 1, batch.errors, False, {})
+        batch, table = batch_lock_pending(batch, KIND, COLUMNS)
+        if isinstance(table, ImportResult):
+            return table
         incoming, numbers, errors = _parse(table)
         if errors:  # the same file read the same way: only a changed parser could get here
             batch_finish(batch, errors, {}, committed=False)
