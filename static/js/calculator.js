@@ -91,7 +91,12 @@
       headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang },
       body: JSON.stringify(payload()),
     });
-    const data = await response.json();
+    let data;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = { error: [form.dataset.failed + " (" + response.status + ")"] };
+    }
     if (!response.ok) {
       result.hidden = true;
       flatten(data, "", []).forEach(function (text) {
