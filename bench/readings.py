@@ -26,8 +26,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from heating.imports.readings import import_readings_file  # noqa: E402
 
+from heating.imports.readings import import_readings_file  # noqa: E402
 from heating.models import (  # noqa: E402
     Account,
     AccountTerms,

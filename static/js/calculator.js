@@ -49,6 +49,10 @@
     return body;
   }
 
+  function yuan(amount) {
+    return amount.startsWith("-") ? "−¥" + amount.slice(1) : "¥" + amount;
+  }
+
   function flatten(value, prefix, out) {
     if (Array.isArray(value) && value.every(function (v) { return typeof v === "string"; })) {
       out.push((prefix ? prefix + ": " : "") + value.join(" "));
@@ -65,7 +69,7 @@
   function show(data) {
     document.getElementById("result-policy").textContent = data.season + " · " + data.policy;
     ["amount_due", "prepayment", "refund", "balance_due"].forEach(function (key) {
-      document.getElementById("r-" + key).textContent = "¥" + data[key];
+      document.getElementById("r-" + key).textContent = yuan(data[key]);
     });
     document.getElementById("r-billing_area").textContent = data.billing_area + " m²";
     const body = result.querySelector("table.lines tbody");
@@ -75,7 +79,7 @@
       const label = document.createElement("td");
       const amount = document.createElement("td");
       label.textContent = line.label;
-      amount.textContent = line.amount === null ? "" : "¥" + line.amount;
+      amount.textContent = line.amount === null ? "" : yuan(line.amount);
       amount.className = "money";
       tr.append(label, amount);
       body.appendChild(tr);
