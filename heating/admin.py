@@ -7,10 +7,12 @@ from heating import identity
 from heating.models import (
     Account,
     AccountTerms,
+    ApiToken,
     AreaDecision,
     Building,
     Customer,
     HeatedPart,
+    ImportBatch,
     InstitutionApproval,
     LowIncomeCertificate,
     Membership,
@@ -21,6 +23,7 @@ from heating.models import (
     Premises,
     PricePolicy,
     Reading,
+    ReadingLimits,
     Route,
     Season,
 )
@@ -210,3 +213,33 @@ class PricePolicyAdmin(SimpleHistoryAdmin):
 @admin.register(Season)
 class SeasonAdmin(admin.ModelAdmin):
     list_display = ["name", "settled_at"]
+
+
+class WrittenElsewhere:
+    """Rows the portal's own pages write (with the rules they need): the admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(WrittenElsewhere, admin.ModelAdmin):
+    """Issued in the portal or with `manage.py create_api_token`; only a digest is stored."""
+
+    list_display = ["name", "company", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["company"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(WrittenElsewhere, admin.ModelAdmin):
+    list_display = ["file_name", "company", "kind", "status", "rows", "error_count", "created_by"]
+    list_filter = ["company", "kind", "status"]
+    list_select_related = ["company", "created_by"]
+
+
+@admin.register(ReadingLimits)
+class ReadingLimitsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "max_daily_gj_per_m2", "history_factor"]

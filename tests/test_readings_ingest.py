@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from heating.models import ImportBatch, Reading, ReadingLimits
+from heating.models import ApiToken, ImportBatch, Reading, ReadingLimits
 from heating.reading_rules import DUPLICATE, IMPLAUSIBLE, REJECTED, STORED, Candidate, Limits
 from heating.services import readings as service
 from heating.services.readings import Incoming, insert_readings, limits_for, readings_ingest, readings_judge
@@ -626,8 +626,13 @@ def _rows(company, meter, user, batch, *, big="1234567.123456"):
         status=Reading.Status.VALID,
         import_batch_id=None,
         created_by_id=None,
+        api_token_id=None,
         flags=[],
         note="",
+    )
+    token = (
+        ApiToken.objects.filter(company=company, name="copy").first()
+        or ApiToken.issue(company=company, name="copy")[0]
     )
     rows = [
         {**common, "read_at": day(2), "value_gj": D("2.5"), "client_id": "copy-a"},
@@ -644,7 +649,14 @@ def _rows(company, meter, user, batch, *, big="1234567.123456"):
             "import_batch_id": batch.id,
             "created_by_id": user.id,
         },
-        {**common, "read_at": day(4, 23), "value_gj": D("0"), "client_id": "copy-c", "note": "\\N"},
+        {
+            **common,
+            "read_at": day(4, 23),
+            "value_gj": D("0"),
+            "client_id": "copy-c",
+            "note": "\\N",
+            "api_token_id": token.id,
+        },
     ]
     assert all(set(row) == set(service._COLUMNS) for row in rows)
     return rows

@@ -206,13 +206,13 @@ class BusyError(Exception):
     pass
 
 
-def _ingest(company, incoming):
+def _ingest(token, incoming):
     # PostgreSQL's COPY runs on the driver's cursor, so its errors come unwrapped by Django.
     integrity_errors = (IntegrityError, connection.Database.IntegrityError)
     for _attempt in range(INGEST_ATTEMPTS):
         try:
             return readings_ingest(
-                company=company, incoming=incoming, source=Reading.Source.API, all_or_nothing=False
+                company=token.company, incoming=incoming, source=Reading.Source.API, api_token=token
             )
         except integrity_errors:
             continue  # the whole batch was rolled back: judge it again against what is now stored
@@ -318,7 +318,7 @@ class ReadingBatchView(APIView):
         serializer.is_valid(raise_exception=True)
         readings = serializer.validated_data["readings"]
         try:
-            outcomes = _ingest(request.auth.company, [_incoming(r) for r in readings])
+            outcomes = _ingest(request.auth, [_incoming(r) for r in readings])
         except BusyError:
             return Response(
                 {"detail": _("同一批读数正与其他请求冲突，未保存任何读数，请稍后重发。")},

@@ -89,6 +89,16 @@ class Reading(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
+    api_token = models.ForeignKey(
+        "heating.ApiToken",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="readings",
+        db_index=False,
+        verbose_name=_("写入令牌"),
+        help_text=_("远传接口写入的读数：是哪个令牌写的"),
+    )
     history = HistoricalRecords()
 
     class Meta:

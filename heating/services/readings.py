@@ -277,6 +277,7 @@ def readings_ingest(
     user=None,
     all_or_nothing: bool = False,
     import_batch=None,
+    api_token=None,
 ) -> list[Outcome]:
     """Judge and store readings in one transaction.
 
@@ -300,6 +301,7 @@ def readings_ingest(
             "import_batch_id": import_batch.id if import_batch else None,
             "created_at": now,
             "created_by_id": user.id if user else None,
+            "api_token_id": api_token.id if api_token else None,
         }
         insert_readings([_row(c, incoming[c.index], outcomes[c.index].flags, base) for c in accepted])
     return outcomes
@@ -319,6 +321,7 @@ _COLUMNS = (
     "import_batch_id",
     "created_at",
     "created_by_id",
+    "api_token_id",
 )
 
 
@@ -379,6 +382,7 @@ def _copy_line(row: dict) -> str:
             _text(row["import_batch_id"]),
             row["created_at"].isoformat(),
             _text(row["created_by_id"]),
+            _text(row["api_token_id"]),
             "f",  # confirmed
             "",  # void_reason
         )

@@ -92,6 +92,7 @@ def test_contract_example_is_stored(key, meter):
     assert stored.status == Reading.Status.VALID
     assert stored.source == Reading.Source.API
     assert stored.client_id == "route7-HM-000123-20200315"
+    assert stored.api_token == ApiToken.objects.get(company=meter.company)  # which client wrote it
 
 
 def test_counts_and_results_in_the_order_sent(key, meter):
