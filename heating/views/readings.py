@@ -313,55 +313,54 @@ def _company_reading(request, pk):
     return get_object_or_404(Reading.objects.select_related("meter"), pk=pk, company=request.company)
 
 
-@company_staff_required
-@require_POST
-def reading_confirm_view(request, pk):
+def _review(request, pk, action, done):
+    """Run a review action on one of the company's readings; say what came of it; go back."""
     reading = _company_reading(request, pk)
     try:
-        reading_confirm(reading=reading, user=request.user)
+        action(reading)
     except ValidationError as exc:
         for text in error_texts(exc):
             messages.error(request, text)
     else:
-        messages.success(request, _("已确认 %(serial)s 的读数") % {"serial": reading.meter.serial})
+        messages.success(request, done % {"serial": reading.meter.serial})
     return _back(request, reading)
+
+
+def _valid(form, message):
+    if not form.is_valid():
+        raise ValidationError(message)
+    return form.cleaned_data
+
+
+@company_staff_required
+@require_POST
+def reading_confirm_view(request, pk):
+    def confirm(reading):
+        reading_confirm(reading=reading, user=request.user)
+
+    return _review(request, pk, confirm, _("已确认 %(serial)s 的读数"))
 
 
 @company_staff_required
 @require_POST
 def reading_void_view(request, pk):
-    reading = _company_reading(request, pk)
-    form = VoidForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写作废原因"))
-        reading_void(reading=reading, user=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for text in error_texts(exc):
-            messages.error(request, text)
-    else:
-        messages.success(request, _("已作废 %(serial)s 的读数") % {"serial": reading.meter.serial})
-    return _back(request, reading)
+    def void(reading):
+        data = _valid(VoidForm(request.POST), _("请填写作废原因"))
+        reading_void(reading=reading, user=request.user, reason=data["reason"])
+
+    return _review(request, pk, void, _("已作废 %(serial)s 的读数"))
 
 
 @company_staff_required
 @require_POST
 def reading_correct_view(request, pk):
-    reading = _company_reading(request, pk)
-    form = CorrectForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写正确读数和更正原因"))
-        data = form.cleaned_data
+    def correct(reading):
+        data = _valid(CorrectForm(request.POST), _("请填写正确读数和更正原因"))
         reading_correct(
             reading=reading, user=request.user, value=data["value"], unit=data["unit"], reason=data["reason"]
         )
-    except ValidationError as exc:
-        for text in error_texts(exc):
-            messages.error(request, text)
-    else:
-        messages.success(request, _("已更正 %(serial)s 的读数") % {"serial": reading.meter.serial})
-    return _back(request, reading)
+
+    return _review(request, pk, correct, _("已更正 %(serial)s 的读数"))
 
 
 # Meters ----------------------------------------------------------------------------------------
