@@ -17,29 +17,13 @@ from tests.factories import (
     UserFactory,
 )
 
-from .helpers import add_meter, building_with_meters, local_input, staff
+from .helpers import add_meter, building_with_meters, local_input
 
 pytestmark = pytest.mark.django_db
 
 ENTRY = reverse("reading-entry")
 SAVE = reverse("reading-entry-save")
 CHECK = reverse("reading-entry-check")
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory()
-
-
-@pytest.fixture
-def clerk(company):
-    return staff(company, "clerk")
-
-
-@pytest.fixture
-def client_in(client, clerk):
-    client.force_login(clerk)
-    return client
 
 
 @pytest.fixture

@@ -9,28 +9,12 @@ from django.urls import reverse
 from heating.models import Meter, Reading
 from tests.factories import CompanyFactory, ReadingFactory, aware
 
-from .helpers import building_with_meters, staff
+from .helpers import building_with_meters
 
 pytestmark = pytest.mark.django_db
 
 REVIEW = reverse("reading-review")
 FLAGGED, VALID, VOID = Reading.Status.FLAGGED, Reading.Status.VALID, Reading.Status.VOID
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory()
-
-
-@pytest.fixture
-def clerk(company):
-    return staff(company, "clerk")
-
-
-@pytest.fixture
-def client_in(client, clerk):
-    client.force_login(clerk)
-    return client
 
 
 @pytest.fixture
