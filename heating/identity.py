@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+# Anything that could be an identity number inside free text: 18 characters of digits with a final
+# digit or X (any case, full-width too), not part of a longer run of digits.
+_IN_TEXT = re.compile(r"(?<![0-9０-９])[0-9０-９]{17}[0-9０-９XxＸｘ](?![0-9０-９])")
 
 
 def _key(purpose: bytes) -> bytes:
@@ -46,6 +49,12 @@ def fingerprint(number: str) -> str:
 def mask(number: str) -> str:
     number = normalise(number)
     return number[:4] + "*" * 10 + number[-4:]
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """`text` with every identity-number-shaped run masked, checksum or not: for messages and logs,
+    which must never carry a number, even a mistyped one."""
+    return _IN_TEXT.sub(lambda m: m[0][:4] + "*" * 10 + m[0][-4:], text)
 
 
 def _fernet() -> Fernet:

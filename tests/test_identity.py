@@ -209,3 +209,17 @@ def test_a_customer_is_found_by_the_fingerprint_of_any_spelling_of_the_number():
     found = Customer.objects.filter(id_number_hash=identity.fingerprint("1101 0519 4912 3100 2x"))
 
     assert list(found) == [customer]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("身份证号 110101199003077777 已登记", "身份证号 1101**********7777 已登记"),
+        ("id=11010119900307777X;", "id=1101**********777X;"),
+        ("１１０１０１１９９００３０７７７７ｘ", "１１０１**********７７７ｘ"),
+        ("19 digits: 1101011990030777771", "19 digits: 1101011990030777771"),
+        ("two: 110101199003077777,110101199003077778", "two: 1101**********7777,1101**********7778"),
+    ],
+)
+def test_id_shaped_runs_in_text_are_masked(text, masked):
+    assert identity.mask_id_numbers_in(text) == masked
