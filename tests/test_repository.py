@@ -7,21 +7,22 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
+DOCS = [ROOT / "README.md", *ROOT.glob("docs/*.md")]
 NOTICE = ROOT / "heating" / "notices" / "yuanzhengbanzi-2019-54.txt"
 
 
 def test_readme_and_docs_link_nothing_outside_the_repository():
-    texts = {path: path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *ROOT.glob("docs/*.md")]}
-    outside = {str(path.relative_to(ROOT)): re.findall(r"\.\./[\w./-]+", text) for path, text in texts.items()}
+    texts = {path.name: path.read_text(encoding="utf-8") for path in DOCS}
+    outside = {name: re.findall(r"\.\./[\w./-]+", text) for name, text in texts.items()}
 
     assert len(texts) >= 3
     assert {path: links for path, links in outside.items() if links} == {}
 
 
 def test_docs_links_resolve():
-    for path in [ROOT / "README.md", *ROOT.glob("docs/*.md")]:
+    for path in DOCS:
         for target in re.findall(r"\]\(([^)#:]+)\)", path.read_text(encoding="utf-8")):
-            assert (path.parent / target).exists(), f"{path.name} links {target}, which is not in the repository"
+            assert (path.parent / target).exists(), f"{path.name} links {target}, not in the repository"
 
 
 def test_the_notice_text_ships_with_the_figures_of_the_2019_policy(db):
@@ -39,5 +40,6 @@ def test_the_notice_text_ships_with_the_figures_of_the_2019_policy(db):
     assert f"按单层面积的{policy.duplex_single_floor_share * 100:.0f}%" in text
     assert f"按阁楼下层住房面积的{policy.attic_without_certificate_share * 100:.0f}%" in text
     assert f"×{policy.basic_share * 100:.0f}%+计量热量×计量热价×{policy.heat_share * 100:.0f}%" in text
-    assert f"自{policy.effective_from.year}年{policy.effective_from.month}月{policy.effective_from.day}日起" in text
-    assert f"有效期至{policy.effective_until.year}年{policy.effective_until.month}月{policy.effective_until.day}日" in text
+    start, until = policy.effective_from, policy.effective_until
+    assert f"自{start.year}年{start.month}月{start.day}日起" in text
+    assert f"有效期至{until.year}年{until.month}月{until.day}日" in text
