@@ -10,6 +10,7 @@ from django.db.models import Max, Sum
 
 from heating import identity
 from heating.billing import AREA, METERED, NOTICE_2019, PART_KINDS, PRICE_CLASSES
+from heating.demo import BUREAUS, DEMO_PASSWORD, LOGINS, plan_account
 from heating.models import (
     Account,
     AccountTerms,
@@ -28,7 +29,6 @@ from heating.models import (
 from heating.models.accounts import Decision
 from heating.selectors.bills import season_bills
 from heating.selectors.facts import facts_for_season
-from heating.services.demo import BUREAUS, DEMO_PASSWORD, LOGINS, plan_account
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from heating.demo import DEMO_PASSWORD, demo_seed
 from heating.selectors.policy import NoPolicyInForce
-from heating.services.demo import DEMO_PASSWORD, demo_seed
 
 ROLE_LABELS = {
     "superuser": "系统管理员 superuser",
