@@ -74,7 +74,9 @@ def _free_port() -> int:
 
 
 def _gunicorn(tmp_path, port, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", *KEYS)}
+    # No REDIS_URL either: the healthcheck then needs no broker.
+    dropped = ("DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "WEB_CONCURRENCY", *KEYS)
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "--bind", f"127.0.0.1:{port}",
          "config.wsgi"],
