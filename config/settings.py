@@ -111,7 +111,8 @@ AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_address"
 # The proxies in front of the portal that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Unlocking is by management command; the admin lists of attempts stay out of the portal's admin.
+# Unlocking is by management command. axes' own admin pages (attempts: delete one to unlock) are
+# off: turning them on needs rows of theirs in the every-model tests of tests/test_admin.py.
 AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "zh-hans"
