@@ -17,13 +17,15 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput --verbosity 0 \
+# DEBUG=true for these two steps only: they need settings, not keys.
+RUN DEBUG=true python manage.py collectstatic --noinput --verbosity 0 \
     && if [ -n "$(find . -path '*/locale/*.po' -print -quit)" ]; then \
-        SECRET_KEY=build-only-not-secret python manage.py compilemessages --verbosity 0; \
+        DEBUG=true python manage.py compilemessages --verbosity 0; \
     fi
 
 RUN useradd --system --uid 10001 --home-dir /app app && mkdir -p /app/media && chown app /app/media
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Workers, timeout and access log: config/gunicorn.py (WEB_CONCURRENCY, WEB_TIMEOUT).
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

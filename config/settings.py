@@ -1,8 +1,10 @@
 """One settings file, driven by the environment.
 
 With no DATABASE_URL the portal runs on SQLite; with no REDIS_URL Celery tasks run in-process
-(the embedded default). Production sets both, plus SECRET_KEY and ID_NUMBER_KEY.
+(the embedded default). Production sets both, plus SECRET_KEY and ID_NUMBER_KEY: with DEBUG off a
+missing or development key is a system check error (config/checks.py), so no server starts on one.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -14,9 +16,12 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
+# In the repository, so good for development only.
+DEVELOPMENT_KEY = "insecure-dev-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_KEY)
 # Keys personal identity numbers: encrypted with a key derived from this, matched by a keyed hash.
-ID_NUMBER_KEY = env("ID_NUMBER_KEY", default=SECRET_KEY)
+# Only development falls back to SECRET_KEY; production sets its own.
+ID_NUMBER_KEY = env("ID_NUMBER_KEY", default=SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -30,10 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "import_export",
+    "axes",
     "simple_history",
     "heating",
     "subsidy",
@@ -50,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,6 +85,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out username or address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -86,6 +97,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Password guessing (django-axes, on /accounts/login/ and /admin/login/ alike): LOGIN_FAILURE_LIMIT
+# failures within the cool-off lock out the username, and so many from one address lock out that
+# address, until LOGIN_COOLOFF_MINUTES after the last failure. Sign-ins refused during a lockout do
+# not extend it, so the page can say when to come back. `manage.py axes_reset_username NAME`
+# (or axes_reset_ip, axes_reset) unlocks early.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_address"
+# The proxies in front of the portal that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Unlocking is by management command. axes' own admin pages (attempts: delete one to unlock) are
+# off: turning them on needs rows of theirs in the every-model tests of tests/test_admin.py.
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -147,6 +175,17 @@ SPECTACULAR_SETTINGS = {
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS, all off by default and on in the compose stack (behind a TLS-terminating proxy).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The healthcheck probes plain HTTP from inside the stack.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Trust the proxy's X-Forwarded-Proto: only where a proxy sets it and clients cannot reach past it.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("SECURE_PROXY_SSL_HEADER", default=False) else None
+)
 
 LOGGING = {
     "version": 1,
