@@ -110,7 +110,7 @@ class HeatedPartInline(admin.TabularInline):
 
 
 @admin.register(Premises)
-class PremisesAdmin(SimpleHistoryAdmin):
+class PremisesAdmin(admin.ModelAdmin):
     list_display = ["__str__", "company", "building"]
     list_filter = ["company"]
     search_fields = ["unit", "building__name", "accounts__number"]
