@@ -1,6 +1,15 @@
+import re
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from heating import identity
@@ -89,19 +98,60 @@ class CustomerAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
     history_list_display = ["name", "phone", "id_number_masked"]
 
-    def get_search_results(self, request, queryset, search_term):
-        """An exact identity number finds its holder through the keyed hash.
+    def get_urls(self):
+        find = self.admin_site.admin_view(self.find_by_id_number_view)
+        return [
+            path("find-by-id-number/", find, name="heating_customer_find_by_id_number"),
+            *super().get_urls(),
+        ]
 
-        The match is taken from the queryset the change list passed in, so that the list filters
-        (and any narrowing of get_queryset) still apply to it.
-        """
-        narrowed = queryset
-        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+    def changelist_view(self, request, extra_context=None):
+        """A search term holding an identity number is never put in the list's links: it is
+        looked up as the form below does, and the list shown by the customers' keys."""
+        if _holds_id_number(request.GET.get(SEARCH_VAR, "")):
+            return self._show_holders(request, request.GET[SEARCH_VAR])
+        find_url = f"{reverse('admin:heating_customer_find_by_id_number')}?{_filters(request).urlencode()}"
+        extra_context = {**(extra_context or {}), "find_by_id_number_url": find_url}
+        return super().changelist_view(request, extra_context)
+
+    @method_decorator(sensitive_post_parameters("id_number"))
+    @method_decorator(require_POST)
+    def find_by_id_number_view(self, request):
+        """Looks a customer up by identity number sent in a POST body, never in a URL."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return self._show_holders(request, request.POST.get("id_number", ""))
+
+    def _show_holders(self, request, number):
+        """Redirects to the change list narrowed to the number's holders by their keys (the list
+        filters kept): the URL, the page's links and the access log never see the number."""
+        filters = _filters(request)
         try:
-            fingerprint = identity.fingerprint(search_term)
-        except forms.ValidationError:
-            return queryset, duplicates
-        return queryset | narrowed.filter(id_number_hash=fingerprint), duplicates
+            fingerprint = identity.fingerprint(number)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+        else:
+            holders = self.get_queryset(request).filter(id_number_hash=fingerprint)
+            keys = ",".join(str(pk) for pk in holders.values_list("pk", flat=True))
+            if keys:
+                filters["id__in"] = keys
+            else:
+                self.message_user(request, _("没有客户登记这个身份证号。"), messages.WARNING)
+        return redirect(f"{reverse('admin:heating_customer_changelist')}?{filters.urlencode()}")
+
+
+def _holds_id_number(term: str) -> bool:
+    compact = re.sub(r"\s", "", term)
+    return identity.mask_id_numbers_in(compact) != compact
+
+
+def _filters(request):
+    """The change list's filters from the query string, without the search, the page and a
+    previous lookup's keys."""
+    filters = request.GET.copy()
+    for name in (SEARCH_VAR, PAGE_VAR, "id__in"):
+        filters.pop(name, None)
+    return filters
 
 
 class HeatedPartInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 """The admin site: every model's pages open, and identity numbers stay write-only there."""
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
@@ -239,31 +240,116 @@ def _search(admin_client, term, **filters):
     return list(response.context["cl"].result_list)
 
 
+FIND = "admin:heating_customer_find_by_id_number"
+
+
+def _assert_no_number(text, *numbers):
+    for number in numbers or (NUMBER, NEW_NUMBER):
+        assert number not in text
+        assert number[4:14] not in text
+        assert number[4:14] not in text.replace(" ", "")
+
+
+def _followed(admin_client, response):
+    """The page a lookup redirects to; neither its URL nor anything on it holds a number."""
+    assert response.status_code == 302
+    _assert_no_number(response["Location"])
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200
+    _assert_no_number(page.content.decode())
+    return page
+
+
+def _find(admin_client, number, **filters):
+    url = reverse(FIND) + (f"?{urlencode(filters)}" if filters else "")
+    page = _followed(admin_client, admin_client.post(url, {"id_number": number}))
+    return list(page.context["cl"].result_list), [str(m) for m in page.context["messages"]]
+
+
 @pytest.mark.parametrize("term", [NUMBER, NUMBER.lower(), "1101 0519 4912 3100 2X"])
-def test_admin_search_by_the_exact_number_finds_the_customer(admin_client, customer, term):
+def test_the_id_number_form_finds_the_customer_by_its_key(admin_client, customer, term):
+    CustomerFactory(id_number=NEW_NUMBER)
+    url = reverse(FIND)
+
+    response = admin_client.post(url, {"id_number": term})
+
+    assert response["Location"] == f"{reverse('admin:heating_customer_changelist')}?id__in={customer.pk}"
+    assert list(_followed(admin_client, response).context["cl"].result_list) == [customer]
+
+
+def test_the_changelist_offers_the_id_number_form_as_a_post(admin_client, customer):
+    page = admin_client.get(reverse("admin:heating_customer_changelist"), {"company__id__exact": "1"})
+
+    html = page.content.decode()
+    assert f'method="post" action="{reverse(FIND)}?company__id__exact=1"' in html
+    assert 'name="id_number"' in html
+
+
+def test_every_holder_of_a_number_is_listed(admin_client, customer):
+    other = CustomerFactory(id_number=NUMBER)  # the same person, a customer of another company
+
+    found, _ = _find(admin_client, NUMBER)
+
+    assert sorted(c.pk for c in found) == sorted([customer.pk, other.pk])
+
+
+@pytest.mark.parametrize("term", [NUMBER, "1101 0519 4912 3100 2x", NUMBER[:17] + "1", f"张三 {NUMBER}"])
+def test_a_search_term_holding_a_number_never_reaches_the_result_pages_links(admin_client, customer, term):
+    response = admin_client.get(reverse("admin:heating_customer_changelist"), {"q": term})
+
+    html = _followed(admin_client, response).content.decode()
+
+    assert reverse("admin:heating_customer_change", args=[customer.pk]) in html  # links, without it
+    assert term not in html
+
+
+def test_a_search_term_that_is_the_number_lists_its_holder(admin_client, customer):
     CustomerFactory(id_number=NEW_NUMBER)
 
-    assert _search(admin_client, term) == [customer]
+    response = admin_client.get(reverse("admin:heating_customer_changelist"), {"q": NUMBER})
+
+    assert list(_followed(admin_client, response).context["cl"].result_list) == [customer]
 
 
-def test_admin_search_by_another_valid_number_finds_nobody(admin_client, customer):
-    assert _search(admin_client, NEW_NUMBER) == []
+def test_another_valid_number_finds_nobody_and_says_so(admin_client, customer):
+    response = admin_client.post(reverse(FIND), {"id_number": NEW_NUMBER})
+
+    page = _followed(admin_client, response)
+    assert "id__in" not in response["Location"]
+    assert [str(m) for m in page.context["messages"]] == ["没有客户登记这个身份证号。"]
+
+
+def test_a_mistyped_number_is_refused_without_being_echoed(admin_client, customer):
+    _, said = _find(admin_client, NUMBER[:17] + "1")
+
+    assert said == ["身份证号校验位不符，请核对。"]
 
 
 def test_admin_search_by_the_mask_or_part_of_the_number_finds_nobody(admin_client, customer):
     assert _search(admin_client, NUMBER[:10]) == []
     assert _search(admin_client, NUMBER[:17]) == []
+    assert _search(admin_client, MASK) == []
 
 
 def test_admin_search_still_finds_by_name(admin_client, customer):
     assert _search(admin_client, customer.name) == [customer]
 
 
-def test_admin_search_by_number_respects_the_list_filter(admin_client, customer):
+def test_the_id_number_lookup_keeps_the_list_filter(admin_client, customer):
     other = CompanyFactory()
 
-    assert _search(admin_client, NUMBER, company__id__exact=customer.company_id) == [customer]
-    assert _search(admin_client, NUMBER, company__id__exact=other.pk) == []
+    assert _find(admin_client, NUMBER, company__id__exact=customer.company_id)[0] == [customer]
+    assert _find(admin_client, NUMBER, company__id__exact=other.pk)[0] == []
+
+
+def test_the_id_number_lookup_takes_no_get(admin_client, customer):
+    assert admin_client.get(reverse(FIND), {"id_number": NUMBER}).status_code == 405
+
+
+def test_the_id_number_lookup_needs_permission_to_see_customers(client, customer):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.post(reverse(FIND), {"id_number": NUMBER}).status_code == 403
 
 
 def test_a_non_staff_user_is_sent_to_the_admin_login(client):
