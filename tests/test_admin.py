@@ -1,14 +1,27 @@
 """The admin site: every model's pages open, and identity numbers stay write-only there."""
+import datetime
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from heating import identity
-from heating.models import ApiToken, Customer, ImportBatch, ReadingLimits, Season
+from heating.models import (
+    ApiToken,
+    Customer,
+    ImportBatch,
+    Meter,
+    Organisation,
+    Reading,
+    ReadingLimits,
+    Season,
+)
 
 from .factories import (
     AreaDecisionFactory,
@@ -84,8 +97,8 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens and import batches are written only by the portal's pages, which apply their rules.
-    assert add.status_code == (403 if model_name in ("apitoken", "importbatch") else 200)
+    # Tokens, import batches and readings are written only by the portal's pages, which apply their rules.
+    assert add.status_code == (403 if model_name in ("apitoken", "importbatch", "reading") else 200)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])
@@ -375,3 +388,112 @@ def test_a_user_can_log_in_with_the_factory_password(client):
     assert client.get("/admin/").status_code == 200
 
 
+
+
+# --- names, times and what may be edited (issue 6 item 28) ---------------------------------------
+
+
+def test_the_admin_is_named_for_the_portal(admin_client):
+    zh = admin_client.get("/admin/").content.decode()
+    en = admin_client.get("/admin/", headers={"Accept-Language": "en"}).content.decode()
+
+    assert "<title>管理后台 | 沂源县城区供暖账户门户</title>" in zh
+    assert '<a href="/admin/">沂源县城区供暖账户门户</a>' in zh
+    assert "Django" not in zh
+    assert "Yiyuan Town Heating Accounts Portal" in en and "Django" not in en
+
+
+def _names(model):
+    yield model.__name__, model._meta.verbose_name
+    yield model.__name__, model._meta.verbose_name_plural
+    for field in model._meta.get_fields():
+        if field.concrete and field.name != "id":  # Django's own automatic key keeps "ID"
+            yield f"{model.__name__}.{field.name}", field.verbose_name
+
+
+HEATING_MODELS = list(apps.get_app_config("heating").get_models())  # the historical ones too
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_model_and_field_is_named_in_chinese_and_in_english_on_request():
+    assert any(m.__name__ == "HistoricalReading" for m in HEATING_MODELS)
+
+    with translation.override("zh-hans"):
+        zh = {what: str(name) for model in HEATING_MODELS for what, name in _names(model)}
+    with translation.override("en"):
+        en = {what: str(name) for model in HEATING_MODELS for what, name in _names(model)}
+
+    # Units (GJ, m²) and 'ID' may stay Latin; a word may not.
+    assert [(w, n) for w, n in zh.items() if not CJK.search(n) or re.search("[A-Za-z]{3}", n)] == []
+    assert [(w, n) for w, n in en.items() if CJK.search(n)] == []
+
+
+def test_the_admin_labels_are_chinese(admin_client, one_of_everything):
+    reading = Reading.objects.get()
+    changelist = admin_client.get(reverse("admin:heating_reading_changelist")).content.decode()
+    change = admin_client.get(reverse("admin:heating_reading_change", args=[reading.pk])).content.decode()
+
+    assert ">热表</a>" in changelist
+    for label in ("供热企业", "复核人", "录入时间", "录入人", "导入批次"):
+        assert f"<label>{label}:</label>" in change
+    assert not re.search(r"(?i)>(meter|company|created at|reviewed by|import batch):?<", changelist + change)
+
+
+def test_a_readings_title_shows_the_time_in_shanghai():
+    reading = Reading(
+        meter=Meter(serial="M1"),
+        read_at=datetime.datetime(2019, 11, 15, 16, 30, tzinfo=datetime.UTC),
+        value_gj=Decimal("12.5"),
+    )
+
+    assert str(reading) == "M1 2019-11-16 00:30 12.5 GJ"
+
+
+def test_a_history_records_title_is_chinese_in_shanghai_time(customer):
+    record = customer.history.earliest()
+    local = timezone.localtime(record.history_date)
+
+    assert str(record) == f"{customer.name}（{local:%Y-%m-%d %H:%M} 的记录）"
+    with translation.override("en"):
+        assert str(record) == f"{customer.name} as of {local:%Y-%m-%d %H:%M}"
+
+
+def test_a_readings_value_and_status_cannot_be_changed_in_the_admin(admin_client, one_of_everything):
+    reading = Reading.objects.get()
+    url = reverse("admin:heating_reading_change", args=[reading.pk])
+
+    form = admin_client.get(url).context["adminform"].form
+    response = admin_client.post(
+        url, {"value_gj": "9999", "status": "void", "void_reason": "x", "note": "查过"}
+    )
+
+    assert set(form.fields) == {"note"}
+    assert response.status_code == 302
+    reading.refresh_from_db()
+    assert (reading.value_gj, reading.status, reading.note) == (Decimal("12.500000"), "valid", "查过")
+
+
+def test_the_company_filter_and_choices_list_heating_companies_only(admin_client, one_of_everything):
+    CompanyFactory()  # two companies, so that the filter is shown
+    bureaus = Organisation.objects.filter(kind=Organisation.Kind.BUREAU)
+    companies = set(Organisation.objects.filter(kind=Organisation.Kind.COMPANY).values_list("pk", flat=True))
+
+    changelist = admin_client.get(reverse("admin:heating_customer_changelist"))
+    add = admin_client.get(reverse("admin:heating_customer_add"))
+
+    (company_filter,) = [f for f in changelist.context["cl"].filter_specs if f.field_path == "company"]
+    assert {pk for pk, _ in company_filter.lookup_choices} == companies
+    assert bureaus and not any(b.name in changelist.content.decode() for b in bureaus)
+    choices = add.context["adminform"].form.fields["company"].queryset
+    assert set(choices.values_list("pk", flat=True)) == companies
+
+
+def test_no_search_box_puts_an_id_number_in_a_link(admin_client, one_of_everything):
+    url = reverse("admin:heating_account_changelist")
+
+    response = admin_client.get(url, {"q": NUMBER, "company__id__exact": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url + "?company__id__exact=1"
+    page = admin_client.get(response["Location"])
+    assert "按身份证号查找" in [str(m) for m in page.context["messages"]][0]
