@@ -24,16 +24,22 @@ def written():
     """What the handlers of settings.LOGGING write, read back as one text."""
     handlers = {
         handler
-        for logger in (logging.getLogger(), logging.getLogger("django.server"))
+        for logger in (logging.getLogger(), logging.getLogger("django"), logging.getLogger("django.server"))
         for handler in logger.handlers
-        if any(isinstance(f, IdNumberFilter) for f in handler.filters)
+        if not type(handler).__module__.startswith("_pytest")
     }
-    assert len(handlers) == 2, "the root's and runserver's handlers both carry the filter"
+    assert handlers and all(any(isinstance(f, IdNumberFilter) for f in h.filters) for h in handlers)
     stream = io.StringIO()
     previous = {handler: handler.setStream(stream) for handler in handlers}
     yield stream.getvalue
     for handler, old in previous.items():
         handler.setStream(old)
+
+
+@pytest.mark.parametrize("config", [settings.LOGGING, GUNICORN_LOGCONFIG_DICT], ids=["django", "gunicorn"])
+def test_every_configured_handler_carries_the_filter(config):
+    assert config["filters"]["id_numbers"] == {"()": "config.logging.IdNumberFilter"}
+    assert [name for name, h in config["handlers"].items() if "id_numbers" not in h.get("filters", ())] == []
 
 
 @pytest.fixture(scope="module")
