@@ -57,7 +57,8 @@ COMPANY = ("company", CompanyFilter)
 
 
 class PortalAdmin:
-    """What every change list of ours keeps to (mixed in before Django's ModelAdmin)."""
+    """Rules every admin of ours keeps (mixed in before Django's ModelAdmin): a row's company is a
+    heating company, and no search puts an identity number in a URL or a link."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "company" and db_field.related_model is Organisation:
@@ -74,12 +75,16 @@ class PortalAdmin:
         self.message_user(
             request, _("此处不能按身份证号搜索：请在客户列表中用“按身份证号查找”。"), messages.WARNING
         )
-        return redirect(f"{request.path}?{_filters(request).urlencode()}")
+        return redirect(_with_query(request.path, _filters(request)))
 
 
 def _holds_id_number(term: str) -> bool:
     compact = re.sub(r"\s", "", term)
     return identity.mask_id_numbers_in(compact) != compact
+
+
+def _with_query(url, query):
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 def _filters(request):
@@ -159,7 +164,7 @@ class CustomerAdmin(PortalAdmin, SimpleHistoryAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        find_url = f"{reverse('admin:heating_customer_find_by_id_number')}?{_filters(request).urlencode()}"
+        find_url = _with_query(reverse("admin:heating_customer_find_by_id_number"), _filters(request))
         extra_context = {**(extra_context or {}), "find_by_id_number_url": find_url}
         return super().changelist_view(request, extra_context)
 
@@ -186,7 +191,7 @@ class CustomerAdmin(PortalAdmin, SimpleHistoryAdmin):
                 filters["id__in"] = keys
             else:
                 self.message_user(request, _("没有客户登记这个身份证号。"), messages.WARNING)
-        return redirect(f"{reverse('admin:heating_customer_changelist')}?{filters.urlencode()}")
+        return redirect(_with_query(reverse("admin:heating_customer_changelist"), filters))
 
 
 class HeatedPartInline(admin.TabularInline):
