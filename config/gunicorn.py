@@ -7,6 +7,8 @@ a production server with a missing or development key (config/checks.py) never s
 import os
 import sys
 
+from config.logging import GUNICORN_LOGCONFIG_DICT
+
 # The CPUs this process may run on (a container's cpuset, not the host's count).
 CPUS = len(os.sched_getaffinity(0))
 # Past a dozen, memory and PostgreSQL's 100 connections run out before the CPUs do.
@@ -20,14 +22,12 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Unused, and its default place (~/.gunicorn) is not writable by the image's user.
 control_socket_disable = True
 
-accesslog = "-"
-errorlog = "-"
 # The path without its query string (%(U)s, not %(r)s or %(q)s) and no referrer: queries and
 # referring URLs can carry identity numbers (an admin search, say).
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
-# gunicorn's loggers (gunicorn.error, gunicorn.access) take their handlers and filters from this
-# dictConfig when it is not empty: the one place to give them the portal's logging filters.
-logconfig_dict = {}
+# gunicorn's loggers (gunicorn.error to stderr, gunicorn.access to stdout) with the portal's filter
+# that masks identity numbers.
+logconfig_dict = GUNICORN_LOGCONFIG_DICT
 
 
 def on_starting(server):

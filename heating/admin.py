@@ -1,6 +1,15 @@
+import re
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from heating import identity
@@ -28,6 +37,64 @@ from heating.models import (
     Season,
 )
 
+admin.site.site_header = _("沂源县城区供暖账户门户")
+admin.site.site_title = _("沂源县城区供暖账户门户")
+admin.site.index_title = _("管理后台")
+
+
+class CompanyFilter(admin.RelatedFieldListFilter):
+    """Offers heating companies only: a bureau is never a row's company."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(
+            include_blank=False,
+            ordering=self.field_admin_ordering(field, request, model_admin),
+            limit_choices_to={"kind": Organisation.Kind.COMPANY},
+        )
+
+
+COMPANY = ("company", CompanyFilter)
+
+
+class PortalAdmin:
+    """Rules every admin of ours keeps (mixed in before Django's ModelAdmin): a row's company is a
+    heating company, and no search puts an identity number in a URL or a link."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "company" and db_field.related_model is Organisation:
+            kwargs["queryset"] = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        """A search term holding an identity number never reaches the list's links."""
+        if _holds_id_number(request.GET.get(SEARCH_VAR, "")):
+            return self.id_number_searched(request, request.GET[SEARCH_VAR])
+        return super().changelist_view(request, extra_context)
+
+    def id_number_searched(self, request, term):
+        self.message_user(
+            request, _("此处不能按身份证号搜索：请在客户列表中用“按身份证号查找”。"), messages.WARNING
+        )
+        return redirect(_with_query(request.path, _filters(request)))
+
+
+def _holds_id_number(term: str) -> bool:
+    compact = re.sub(r"\s", "", term)
+    return identity.mask_id_numbers_in(compact) != compact
+
+
+def _with_query(url, query):
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _filters(request):
+    """The change list's filters from the query string, without the search, the page and a
+    previous lookup's keys."""
+    filters = request.GET.copy()
+    for name in (SEARCH_VAR, PAGE_VAR, "id__in"):
+        filters.pop(name, None)
+    return filters
+
 
 class DutyInline(admin.TabularInline):
     model = OrganisationDuty
@@ -41,7 +108,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -80,28 +147,51 @@ class CustomerForm(forms.ModelForm):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(PortalAdmin, SimpleHistoryAdmin):
     form = CustomerForm
     list_display = ["name", "company", "phone", "id_number_masked", "user"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
     search_fields = ["name", "phone", "accounts__number"]
     readonly_fields = ["id_number_masked"]
     autocomplete_fields = ["user"]
     history_list_display = ["name", "phone", "id_number_masked"]
 
-    def get_search_results(self, request, queryset, search_term):
-        """An exact identity number finds its holder through the keyed hash.
+    def get_urls(self):
+        find = self.admin_site.admin_view(self.find_by_id_number_view)
+        return [
+            path("find-by-id-number/", find, name="heating_customer_find_by_id_number"),
+            *super().get_urls(),
+        ]
 
-        The match is taken from the queryset the change list passed in, so that the list filters
-        (and any narrowing of get_queryset) still apply to it.
-        """
-        narrowed = queryset
-        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+    def changelist_view(self, request, extra_context=None):
+        find_url = _with_query(reverse("admin:heating_customer_find_by_id_number"), _filters(request))
+        extra_context = {**(extra_context or {}), "find_by_id_number_url": find_url}
+        return super().changelist_view(request, extra_context)
+
+    @method_decorator(sensitive_post_parameters("id_number"))
+    @method_decorator(require_POST)
+    def find_by_id_number_view(self, request):
+        """Looks a customer up by identity number sent in a POST body, never in a URL."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return self.id_number_searched(request, request.POST.get("id_number", ""))
+
+    def id_number_searched(self, request, number):
+        """Redirects to the change list narrowed to the number's holders by their keys (the list
+        filters kept): the URL, the page's links and the access log never see the number."""
+        filters = _filters(request)
         try:
-            fingerprint = identity.fingerprint(search_term)
-        except forms.ValidationError:
-            return queryset, duplicates
-        return queryset | narrowed.filter(id_number_hash=fingerprint), duplicates
+            fingerprint = identity.fingerprint(number)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+        else:
+            holders = self.get_queryset(request).filter(id_number_hash=fingerprint)
+            keys = ",".join(str(pk) for pk in holders.values_list("pk", flat=True))
+            if keys:
+                filters["id__in"] = keys
+            else:
+                self.message_user(request, _("没有客户登记这个身份证号。"), messages.WARNING)
+        return redirect(_with_query(reverse("admin:heating_customer_changelist"), filters))
 
 
 class HeatedPartInline(admin.TabularInline):
@@ -110,9 +200,9 @@ class HeatedPartInline(admin.TabularInline):
 
 
 @admin.register(Premises)
-class PremisesAdmin(SimpleHistoryAdmin):
+class PremisesAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["__str__", "company", "building"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
     search_fields = ["unit", "building__name", "accounts__number"]
     list_select_related = ["building", "company"]
     inlines = [HeatedPartInline]
@@ -120,17 +210,17 @@ class PremisesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "company", "route", "route_order"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
     search_fields = ["code", "name"]
     list_select_related = ["company", "route"]
 
 
 @admin.register(Route)
-class RouteAdmin(admin.ModelAdmin):
+class RouteAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "company"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
     search_fields = ["code", "name"]
 
 
@@ -146,9 +236,9 @@ class AreaDecisionInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(PortalAdmin, SimpleHistoryAdmin):
     list_display = ["number", "company", "customer", "premises", "opened_on", "closed_on"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
     search_fields = ["number", "customer__name"]
     list_select_related = ["company", "customer", "premises__building"]
     autocomplete_fields = ["customer", "premises"]
@@ -156,7 +246,7 @@ class AccountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InstitutionApproval)
-class InstitutionApprovalAdmin(SimpleHistoryAdmin):
+class InstitutionApprovalAdmin(PortalAdmin, SimpleHistoryAdmin):
     list_display = ["account", "category", "from_year", "status", "decided_by", "decided_at"]
     list_filter = ["status", "category"]
     search_fields = ["account__number"]
@@ -164,7 +254,7 @@ class InstitutionApprovalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LowIncomeCertificate)
-class LowIncomeCertificateAdmin(SimpleHistoryAdmin):
+class LowIncomeCertificateAdmin(PortalAdmin, SimpleHistoryAdmin):
     list_display = ["account", "kind", "number", "valid_from", "valid_until", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["account__number", "number"]
@@ -172,26 +262,34 @@ class LowIncomeCertificateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meter)
-class MeterAdmin(SimpleHistoryAdmin):
+class MeterAdmin(PortalAdmin, SimpleHistoryAdmin):
     list_display = ["serial", "company", "account", "installed_on", "removed_on"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
     search_fields = ["serial", "account__number"]
     list_select_related = ["company", "account"]
     autocomplete_fields = ["account"]
 
 
 @admin.register(Reading)
-class ReadingAdmin(SimpleHistoryAdmin):
+class ReadingAdmin(PortalAdmin, SimpleHistoryAdmin):
+    """A reading's value and status change only through the review pages, which apply the rules
+    and record who and why; entry, import and the API add readings. Only the note is kept here."""
+
     list_display = ["meter", "read_at", "value_gj", "kind", "status", "source"]
-    list_filter = ["status", "kind", "source"]
+    list_filter = [COMPANY, "status", "kind", "source"]
     search_fields = ["meter__serial", "client_id"]
     list_select_related = ["meter"]
-    raw_id_fields = ["meter"]
     date_hierarchy = "read_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("id", "note")]
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(PortalAdmin, SimpleHistoryAdmin):
     list_display = ["account", "season_year", "amount", "paid_on", "channel"]
     list_filter = ["season_year", "channel"]
     search_fields = ["account__number", "reference"]
@@ -199,7 +297,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PricePolicy)
-class PricePolicyAdmin(SimpleHistoryAdmin):
+class PricePolicyAdmin(PortalAdmin, SimpleHistoryAdmin):
     """A notice in force is never edited: past bills must stay reproducible. A new notice is a new row."""
 
     list_display = ["code", "effective_from", "effective_until"]
@@ -211,7 +309,7 @@ class PricePolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["name", "settled_at"]
 
 
@@ -226,20 +324,20 @@ class WrittenElsewhere:
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(WrittenElsewhere, admin.ModelAdmin):
+class ApiTokenAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
     """Issued in the portal or with `manage.py create_api_token`; only a digest is stored."""
 
     list_display = ["name", "company", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["company"]
+    list_filter = [COMPANY]
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(WrittenElsewhere, admin.ModelAdmin):
+class ImportBatchAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
     list_display = ["file_name", "company", "kind", "status", "rows", "error_count", "created_by"]
-    list_filter = ["company", "kind", "status"]
+    list_filter = [COMPANY, "kind", "status"]
     list_select_related = ["company", "created_by"]
 
 
 @admin.register(ReadingLimits)
-class ReadingLimitsAdmin(admin.ModelAdmin):
+class ReadingLimitsAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["__str__", "max_daily_gj_per_m2", "history_factor"]

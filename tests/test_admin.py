@@ -1,13 +1,27 @@
 """The admin site: every model's pages open, and identity numbers stay write-only there."""
+import datetime
+import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from heating import identity
-from heating.models import ApiToken, Customer, ImportBatch, ReadingLimits, Season
+from heating.models import (
+    ApiToken,
+    Customer,
+    ImportBatch,
+    Meter,
+    Organisation,
+    Reading,
+    ReadingLimits,
+    Season,
+)
 
 from .factories import (
     AreaDecisionFactory,
@@ -31,8 +45,12 @@ NUMBER = "11010519491231002X"
 MASK = "1101**********002X"
 NEW_NUMBER = id_number("37032319800101001")
 
+# Third-party apps that register models (django-axes) test their own admin pages.
+OUR_APPS = {"auth", "heating", "subsidy"}
 REGISTERED = sorted(
-    (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
+    (model._meta.app_label, model._meta.model_name)
+    for model in admin.site._registry
+    if model._meta.app_label in OUR_APPS
 )
 
 
@@ -79,8 +97,8 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens and import batches are written only by the portal's pages, which apply their rules.
-    assert add.status_code == (403 if model_name in ("apitoken", "importbatch") else 200)
+    # Tokens, import batches and readings are written only by the portal's pages, which apply their rules.
+    assert add.status_code == (403 if model_name in ("apitoken", "importbatch", "reading") else 200)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])
@@ -93,6 +111,24 @@ def test_every_registered_models_change_page_opens(admin_client, one_of_everythi
     response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_change", args=[row.pk]))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])
+def test_every_registered_models_history_pages_open(admin_client, one_of_everything, app_label, model_name):
+    from django.apps import apps
+
+    model = apps.get_model(app_label, model_name)
+    row = model._default_manager.first()
+
+    response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_history", args=[row.pk]))
+
+    assert response.status_code == 200
+    records = getattr(row, "history", None)
+    for record in records.all() if records is not None else ():
+        detail = admin_client.get(
+            reverse(f"admin:{app_label}_{model_name}_simple_history", args=[row.pk, record.history_id])
+        )
+        assert detail.status_code == 200
 
 
 def test_the_customer_change_page_shows_the_mask_never_the_number(admin_client, customer):
@@ -217,31 +253,116 @@ def _search(admin_client, term, **filters):
     return list(response.context["cl"].result_list)
 
 
+FIND = "admin:heating_customer_find_by_id_number"
+
+
+def _assert_no_number(text, *numbers):
+    for number in numbers or (NUMBER, NEW_NUMBER):
+        assert number not in text
+        assert number[4:14] not in text
+        assert number[4:14] not in text.replace(" ", "")
+
+
+def _followed(admin_client, response):
+    """The page a lookup redirects to; neither its URL nor anything on it holds a number."""
+    assert response.status_code == 302
+    _assert_no_number(response["Location"])
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200
+    _assert_no_number(page.content.decode())
+    return page
+
+
+def _find(admin_client, number, **filters):
+    url = reverse(FIND) + (f"?{urlencode(filters)}" if filters else "")
+    page = _followed(admin_client, admin_client.post(url, {"id_number": number}))
+    return list(page.context["cl"].result_list), [str(m) for m in page.context["messages"]]
+
+
 @pytest.mark.parametrize("term", [NUMBER, NUMBER.lower(), "1101 0519 4912 3100 2X"])
-def test_admin_search_by_the_exact_number_finds_the_customer(admin_client, customer, term):
+def test_the_id_number_form_finds_the_customer_by_its_key(admin_client, customer, term):
+    CustomerFactory(id_number=NEW_NUMBER)
+    url = reverse(FIND)
+
+    response = admin_client.post(url, {"id_number": term})
+
+    assert response["Location"] == f"{reverse('admin:heating_customer_changelist')}?id__in={customer.pk}"
+    assert list(_followed(admin_client, response).context["cl"].result_list) == [customer]
+
+
+def test_the_changelist_offers_the_id_number_form_as_a_post(admin_client, customer):
+    page = admin_client.get(reverse("admin:heating_customer_changelist"), {"company__id__exact": "1"})
+
+    html = page.content.decode()
+    assert f'method="post" action="{reverse(FIND)}?company__id__exact=1"' in html
+    assert 'name="id_number"' in html
+
+
+def test_every_holder_of_a_number_is_listed(admin_client, customer):
+    other = CustomerFactory(id_number=NUMBER)  # the same person, a customer of another company
+
+    found, _ = _find(admin_client, NUMBER)
+
+    assert sorted(c.pk for c in found) == sorted([customer.pk, other.pk])
+
+
+@pytest.mark.parametrize("term", [NUMBER, "1101 0519 4912 3100 2x", NUMBER[:17] + "1", f"张三 {NUMBER}"])
+def test_a_search_term_holding_a_number_never_reaches_the_result_pages_links(admin_client, customer, term):
+    response = admin_client.get(reverse("admin:heating_customer_changelist"), {"q": term})
+
+    html = _followed(admin_client, response).content.decode()
+
+    assert reverse("admin:heating_customer_change", args=[customer.pk]) in html  # links, without it
+    assert term not in html
+
+
+def test_a_search_term_that_is_the_number_lists_its_holder(admin_client, customer):
     CustomerFactory(id_number=NEW_NUMBER)
 
-    assert _search(admin_client, term) == [customer]
+    response = admin_client.get(reverse("admin:heating_customer_changelist"), {"q": NUMBER})
+
+    assert list(_followed(admin_client, response).context["cl"].result_list) == [customer]
 
 
-def test_admin_search_by_another_valid_number_finds_nobody(admin_client, customer):
-    assert _search(admin_client, NEW_NUMBER) == []
+def test_another_valid_number_finds_nobody_and_says_so(admin_client, customer):
+    response = admin_client.post(reverse(FIND), {"id_number": NEW_NUMBER})
+
+    page = _followed(admin_client, response)
+    assert "id__in" not in response["Location"]
+    assert [str(m) for m in page.context["messages"]] == ["没有客户登记这个身份证号。"]
+
+
+def test_a_mistyped_number_is_refused_without_being_echoed(admin_client, customer):
+    _, said = _find(admin_client, NUMBER[:17] + "1")
+
+    assert said == ["身份证号校验位不符，请核对。"]
 
 
 def test_admin_search_by_the_mask_or_part_of_the_number_finds_nobody(admin_client, customer):
     assert _search(admin_client, NUMBER[:10]) == []
     assert _search(admin_client, NUMBER[:17]) == []
+    assert _search(admin_client, MASK) == []
 
 
 def test_admin_search_still_finds_by_name(admin_client, customer):
     assert _search(admin_client, customer.name) == [customer]
 
 
-def test_admin_search_by_number_respects_the_list_filter(admin_client, customer):
+def test_the_id_number_lookup_keeps_the_list_filter(admin_client, customer):
     other = CompanyFactory()
 
-    assert _search(admin_client, NUMBER, company__id__exact=customer.company_id) == [customer]
-    assert _search(admin_client, NUMBER, company__id__exact=other.pk) == []
+    assert _find(admin_client, NUMBER, company__id__exact=customer.company_id)[0] == [customer]
+    assert _find(admin_client, NUMBER, company__id__exact=other.pk)[0] == []
+
+
+def test_the_id_number_lookup_takes_no_get(admin_client, customer):
+    assert admin_client.get(reverse(FIND), {"id_number": NUMBER}).status_code == 405
+
+
+def test_the_id_number_lookup_needs_permission_to_see_customers(client, customer):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.post(reverse(FIND), {"id_number": NUMBER}).status_code == 403
 
 
 def test_a_non_staff_user_is_sent_to_the_admin_login(client):
@@ -267,3 +388,112 @@ def test_a_user_can_log_in_with_the_factory_password(client):
     assert client.get("/admin/").status_code == 200
 
 
+
+
+# --- names, times and what may be edited (issue 6 item 28) ---------------------------------------
+
+
+def test_the_admin_is_named_for_the_portal(admin_client):
+    zh = admin_client.get("/admin/").content.decode()
+    en = admin_client.get("/admin/", headers={"Accept-Language": "en"}).content.decode()
+
+    assert "<title>管理后台 | 沂源县城区供暖账户门户</title>" in zh
+    assert '<a href="/admin/">沂源县城区供暖账户门户</a>' in zh
+    assert "Django" not in zh
+    assert "Yiyuan Town Heating Accounts Portal" in en and "Django" not in en
+
+
+def _names(model):
+    yield model.__name__, model._meta.verbose_name
+    yield model.__name__, model._meta.verbose_name_plural
+    for field in model._meta.get_fields():
+        if field.concrete and field.name != "id":  # Django's own automatic key keeps "ID"
+            yield f"{model.__name__}.{field.name}", field.verbose_name
+
+
+HEATING_MODELS = list(apps.get_app_config("heating").get_models())  # the historical ones too
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_model_and_field_is_named_in_chinese_and_in_english_on_request():
+    assert any(m.__name__ == "HistoricalReading" for m in HEATING_MODELS)
+
+    with translation.override("zh-hans"):
+        zh = {what: str(name) for model in HEATING_MODELS for what, name in _names(model)}
+    with translation.override("en"):
+        en = {what: str(name) for model in HEATING_MODELS for what, name in _names(model)}
+
+    # Units (GJ, m²) and 'ID' may stay Latin; a word may not.
+    assert [(w, n) for w, n in zh.items() if not CJK.search(n) or re.search("[A-Za-z]{3}", n)] == []
+    assert [(w, n) for w, n in en.items() if CJK.search(n)] == []
+
+
+def test_the_admin_labels_are_chinese(admin_client, one_of_everything):
+    reading = Reading.objects.get()
+    changelist = admin_client.get(reverse("admin:heating_reading_changelist")).content.decode()
+    change = admin_client.get(reverse("admin:heating_reading_change", args=[reading.pk])).content.decode()
+
+    assert ">热表</a>" in changelist
+    for label in ("供热企业", "复核人", "录入时间", "录入人", "导入批次"):
+        assert f"<label>{label}:</label>" in change
+    assert not re.search(r"(?i)>(meter|company|created at|reviewed by|import batch):?<", changelist + change)
+
+
+def test_a_readings_title_shows_the_time_in_shanghai():
+    reading = Reading(
+        meter=Meter(serial="M1"),
+        read_at=datetime.datetime(2019, 11, 15, 16, 30, tzinfo=datetime.UTC),
+        value_gj=Decimal("12.5"),
+    )
+
+    assert str(reading) == "M1 2019-11-16 00:30 12.5 GJ"
+
+
+def test_a_history_records_title_is_chinese_in_shanghai_time(customer):
+    record = customer.history.earliest()
+    local = timezone.localtime(record.history_date)
+
+    assert str(record) == f"{customer.name}（{local:%Y-%m-%d %H:%M} 的记录）"
+    with translation.override("en"):
+        assert str(record) == f"{customer.name} as of {local:%Y-%m-%d %H:%M}"
+
+
+def test_a_readings_value_and_status_cannot_be_changed_in_the_admin(admin_client, one_of_everything):
+    reading = Reading.objects.get()
+    url = reverse("admin:heating_reading_change", args=[reading.pk])
+
+    form = admin_client.get(url).context["adminform"].form
+    response = admin_client.post(
+        url, {"value_gj": "9999", "status": "void", "void_reason": "x", "note": "查过"}
+    )
+
+    assert set(form.fields) == {"note"}
+    assert response.status_code == 302
+    reading.refresh_from_db()
+    assert (reading.value_gj, reading.status, reading.note) == (Decimal("12.500000"), "valid", "查过")
+
+
+def test_the_company_filter_and_choices_list_heating_companies_only(admin_client, one_of_everything):
+    CompanyFactory()  # two companies, so that the filter is shown
+    bureaus = Organisation.objects.filter(kind=Organisation.Kind.BUREAU)
+    companies = set(Organisation.objects.filter(kind=Organisation.Kind.COMPANY).values_list("pk", flat=True))
+
+    changelist = admin_client.get(reverse("admin:heating_customer_changelist"))
+    add = admin_client.get(reverse("admin:heating_customer_add"))
+
+    (company_filter,) = [f for f in changelist.context["cl"].filter_specs if f.field_path == "company"]
+    assert {pk for pk, _ in company_filter.lookup_choices} == companies
+    assert bureaus and not any(b.name in changelist.content.decode() for b in bureaus)
+    choices = add.context["adminform"].form.fields["company"].queryset
+    assert set(choices.values_list("pk", flat=True)) == companies
+
+
+def test_no_search_box_puts_an_id_number_in_a_link(admin_client, one_of_everything):
+    url = reverse("admin:heating_account_changelist")
+
+    response = admin_client.get(url, {"q": NUMBER, "company__id__exact": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url + "?company__id__exact=1"
+    page = admin_client.get(response["Location"])
+    assert "按身份证号查找" in [str(m) for m in page.context["messages"]][0]

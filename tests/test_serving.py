@@ -61,7 +61,9 @@ def test_without_web_concurrency_gunicorn_runs_two_workers_a_cpu_and_one(monkeyp
 def test_the_access_log_leaves_out_query_strings_and_referrers(monkeypatch):
     config, _ = _gunicorn_settings(monkeypatch)
 
-    assert config.accesslog == "-"
+    access = config.logconfig_dict["loggers"]["gunicorn.access"]
+    handlers = [config.logconfig_dict["handlers"][name] for name in access["handlers"]]
+    assert handlers and all("id_numbers" in handler["filters"] for handler in handlers)
     assert "%(U)s" in config.access_log_format
     for leaky in ("%(r)s", "%(q)s", "%(f)s", "{referer}i"):
         assert leaky not in config.access_log_format

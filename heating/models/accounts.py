@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from heating.billing import INSTITUTION, NON_RESIDENTIAL, RESIDENTIAL
 
 from .customers import Customer
 from .fields import area_field, season_year_field
+from .history import History
 from .orgs import Duty, Organisation
 from .premises import Premises
 
@@ -20,13 +20,15 @@ PRICE_CLASS_CHOICES = [
 class Account(models.Model):
     """A billing relationship (户号) between a customer and a premises."""
 
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="accounts")
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="accounts", verbose_name=_("供热企业")
+    )
     number = models.CharField(_("户号"), max_length=20)
-    customer = models.ForeignKey(Customer, models.PROTECT, related_name="accounts")
-    premises = models.ForeignKey(Premises, models.PROTECT, related_name="accounts")
+    customer = models.ForeignKey(Customer, models.PROTECT, related_name="accounts", verbose_name=_("客户"))
+    premises = models.ForeignKey(Premises, models.PROTECT, related_name="accounts", verbose_name=_("房屋"))
     opened_on = models.DateField(_("开户日期"))
     closed_on = models.DateField(_("销户日期"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["company", "number"]
@@ -46,13 +48,13 @@ class AccountTerms(models.Model):
     Billing method is not stored here: POLICY.md §1 makes it follow from the meters (see Meter).
     """
 
-    account = models.ForeignKey(Account, models.CASCADE, related_name="terms")
+    account = models.ForeignKey(Account, models.CASCADE, related_name="terms", verbose_name=_("账户"))
     from_year = season_year_field(_("自供暖季起"))
     price_class = models.CharField(_("价格类别"), max_length=20, choices=PRICE_CLASS_CHOICES)
     exchangers = models.PositiveSmallIntegerField(_("小型换热设备（台）"), default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = History()
 
     class Meta:
         ordering = ["account", "from_year"]
@@ -81,7 +83,9 @@ class AreaDecision(models.Model):
 
     DUTY = Duty.AREA_DECISION
 
-    account = models.ForeignKey(Account, models.CASCADE, related_name="area_decisions")
+    account = models.ForeignKey(
+        Account, models.CASCADE, related_name="area_decisions", verbose_name=_("账户")
+    )
     from_year = season_year_field(_("自供暖季起"))
     area = area_field(_("认定计费面积（m²）"))
     decided_by = models.ForeignKey(
@@ -90,7 +94,7 @@ class AreaDecision(models.Model):
     reference = models.CharField(_("认定文号"), max_length=100, blank=True)
     reason = models.TextField(_("理由"), blank=True)
     decided_at = models.DateTimeField(_("认定时间"))
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["account", "from_year"]
@@ -124,18 +128,20 @@ class InstitutionApproval(models.Model):
         Category.WELFARE: Duty.ELIGIBILITY_CIVIL_AFFAIRS,
     }
 
-    account = models.ForeignKey(Account, models.CASCADE, related_name="institution_approvals")
+    account = models.ForeignKey(
+        Account, models.CASCADE, related_name="institution_approvals", verbose_name=_("账户")
+    )
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     from_year = season_year_field(_("自供暖季起"))
     status = models.CharField(
         _("状态"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     decided_by = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="+"
+        Organisation, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审定部门")
     )
     decided_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
     comment = models.TextField(_("意见"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["account", "from_year"]
@@ -174,14 +180,15 @@ class LowIncomeCertificate(models.Model):
         _("状态"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("申请人"),
     )
     decided_by = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="+"
+        Organisation, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审定部门")
     )
     decided_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
     comment = models.TextField(_("意见"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["account", "valid_from"]

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from heating import identity
 
+from .history import History
 from .orgs import Organisation
 
 
@@ -17,7 +17,9 @@ class Customer(models.Model):
     name = models.CharField(_("姓名/单位名称"), max_length=100)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     id_number_cipher = models.TextField(_("身份证号（密文）"), blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(
+        _("身份证号（检索散列）"), max_length=64, blank=True, db_index=True, editable=False
+    )
     id_number_masked = models.CharField(_("身份证号"), max_length=18, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -27,8 +29,8 @@ class Customer(models.Model):
         related_name="customers",
         verbose_name=_("门户登录账号"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["id_number_cipher", "id_number_hash"])
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = History(excluded_fields=["id_number_cipher", "id_number_hash"])
 
     class Meta:
         ordering = ["company", "name"]

@@ -17,10 +17,12 @@ class ImportBatch(models.Model):
         PREVIEWED = "previewed", _("已校验，待确认")
         COMMITTED = "committed", _("已写入")
 
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="import_batches")
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="import_batches", verbose_name=_("供热企业")
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     file_name = models.CharField(_("文件名"), max_length=255)
-    file_sha256 = models.CharField(max_length=64)
+    file_sha256 = models.CharField(_("文件校验值"), max_length=64)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)

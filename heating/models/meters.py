@@ -4,22 +4,24 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .accounts import Account
 from .fields import heat_field
+from .history import History
 from .orgs import Organisation
 
 
 class Meter(models.Model):
     """A household heat meter. An account with one in place on a season's first day is metered."""
 
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="meters")
-    account = models.ForeignKey(Account, models.PROTECT, related_name="meters")
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="meters", verbose_name=_("供热企业")
+    )
+    account = models.ForeignKey(Account, models.PROTECT, related_name="meters", verbose_name=_("账户"))
     serial = models.CharField(_("表号"), max_length=40)
     installed_on = models.DateField(_("安装日期"))
     removed_on = models.DateField(_("拆除日期"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["company", "serial"]
@@ -57,7 +59,7 @@ class Reading(models.Model):
         IMPORT = "import", _("文件导入")
         API = "api", _("远传接口")
 
-    meter = models.ForeignKey(Meter, models.PROTECT, related_name="readings")
+    meter = models.ForeignKey(Meter, models.PROTECT, related_name="readings", verbose_name=_("热表"))
     read_at = models.DateTimeField(_("抄表时间"))
     value_gj = heat_field(_("累计热量（GJ）"))
     kind = models.CharField(_("读数类型"), max_length=10, choices=Kind.choices, default=Kind.ACTUAL)
@@ -70,11 +72,14 @@ class Reading(models.Model):
     client_id = models.CharField(_("客户端编号"), max_length=100, null=True, blank=True)  # noqa: DJ001
     # Indexed by the (company, client_id) unique; a reading table grows by millions a season, so no
     # index is kept that no query uses (who reviewed or created a reading is read per reading only).
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="+", db_index=False)
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="+", db_index=False, verbose_name=_("供热企业")
+    )
     flags = models.JSONField(_("标记"), default=list, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     import_batch = models.ForeignKey(
-        "heating.ImportBatch", models.PROTECT, null=True, blank=True, related_name="readings"
+        "heating.ImportBatch", models.PROTECT, null=True, blank=True, related_name="readings",
+        verbose_name=_("导入批次"),
     )
     corrects = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="corrections",
@@ -83,11 +88,13 @@ class Reading(models.Model):
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
     reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("复核人"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("录入人"),
     )
     api_token = models.ForeignKey(
         "heating.ApiToken",
@@ -99,7 +106,7 @@ class Reading(models.Model):
         verbose_name=_("写入令牌"),
         help_text=_("远传接口写入的读数：是哪个令牌写的"),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["meter", "read_at"]
@@ -130,7 +137,7 @@ class Reading(models.Model):
         verbose_name_plural = _("热表读数")
 
     def __str__(self):
-        return f"{self.meter} {self.read_at:%Y-%m-%d %H:%M} {self.value_gj} GJ"
+        return f"{self.meter} {timezone.localtime(self.read_at):%Y-%m-%d %H:%M} {self.value_gj} GJ"
 
 
 class ReadingLimits(models.Model):
@@ -142,7 +149,8 @@ class ReadingLimits(models.Model):
     """
 
     company = models.OneToOneField(
-        Organisation, models.CASCADE, null=True, blank=True, related_name="reading_limits"
+        Organisation, models.CASCADE, null=True, blank=True, related_name="reading_limits",
+        verbose_name=_("供热企业"),
     )
     max_daily_gj_per_m2 = models.DecimalField(
         _("每平方米日用热上限（GJ）"), max_digits=8, decimal_places=6, default=Decimal("0.010000")

@@ -44,7 +44,9 @@ class Duty(models.TextChoices):
 
 
 class OrganisationDuty(models.Model):
-    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="duties")
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="duties", verbose_name=_("单位")
+    )
     duty = models.CharField(_("职责"), max_length=40, choices=Duty.choices)
 
     class Meta:
@@ -63,8 +65,12 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("用户")
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="memberships", verbose_name=_("单位")
+    )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
 
     class Meta:

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .accounts import Account
 from .fields import money_field, season_year_field
+from .history import History
 
 
 class Payment(models.Model):
@@ -17,17 +17,18 @@ class Payment(models.Model):
         ALIPAY = "alipay", _("支付宝")
         CREDIT = "credit", _("上季退费转入")
 
-    account = models.ForeignKey(Account, models.PROTECT, related_name="payments")
+    account = models.ForeignKey(Account, models.PROTECT, related_name="payments", verbose_name=_("账户"))
     season_year = season_year_field(_("供暖季"))
     amount = money_field(_("金额（元）"))
     paid_on = models.DateField(_("收款日期"))
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
     reference = models.CharField(_("凭证号"), max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("录入人"),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["account", "season_year", "paid_on"]

@@ -3,11 +3,11 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from heating.billing import PriceTerms
 
 from .fields import money_field, season_year_field, share_field
+from .history import History
 
 SEASON_FIRST = (11, 15)
 SEASON_LAST = (3, 15)
@@ -69,7 +69,7 @@ class PricePolicy(models.Model):
     attic_without_certificate_share = share_field(_("无证阁楼面积系数"))
     institution_phased = models.BooleanField(_("居民价单位执行分步基本热费"), default=True)
     institution_cap = models.BooleanField(_("居民价单位设结算上限"), default=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-effective_from"]

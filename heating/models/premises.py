@@ -1,11 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from heating.billing import PART_KINDS
 from heating.billing.explain import PART_KIND_LABELS
 
 from .fields import area_field, season_year_field
+from .history import History
 from .orgs import Organisation
 
 PART_KIND_CHOICES = [(kind, PART_KIND_LABELS["zh-hans"][kind]) for kind in PART_KINDS]
@@ -14,7 +14,9 @@ PART_KIND_CHOICES = [(kind, PART_KIND_LABELS["zh-hans"][kind]) for kind in PART_
 class Route(models.Model):
     """A meter-reading route: the buildings a reader walks, in order."""
 
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="routes")
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="routes", verbose_name=_("供热企业")
+    )
     code = models.CharField(_("线路编号"), max_length=20)
     name = models.CharField(_("线路名称"), max_length=100)
 
@@ -29,12 +31,14 @@ class Route(models.Model):
 
 
 class Building(models.Model):
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="buildings")
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="buildings", verbose_name=_("供热企业")
+    )
     code = models.CharField(_("楼栋编号"), max_length=20)
     name = models.CharField(_("楼栋名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     route = models.ForeignKey(
-        Route, models.SET_NULL, null=True, blank=True, related_name="buildings"
+        Route, models.SET_NULL, null=True, blank=True, related_name="buildings", verbose_name=_("抄表线路")
     )
     route_order = models.PositiveIntegerField(_("线路顺序"), default=0)
 
@@ -51,9 +55,11 @@ class Building(models.Model):
 class Premises(models.Model):
     """A heated home or building space; its heated parts make the billing area (POLICY.md §2)."""
 
-    company = models.ForeignKey(Organisation, models.PROTECT, related_name="premises")
+    company = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="premises", verbose_name=_("供热企业")
+    )
     building = models.ForeignKey(
-        Building, models.PROTECT, null=True, blank=True, related_name="premises"
+        Building, models.PROTECT, null=True, blank=True, related_name="premises", verbose_name=_("楼栋")
     )
     unit = models.CharField(_("单元/房号"), max_length=50)
     description = models.CharField(_("说明"), max_length=200, blank=True)
@@ -73,14 +79,14 @@ class Premises(models.Model):
 class HeatedPart(models.Model):
     """A part of a home with heating installed, from one season and, if removed, until another."""
 
-    premises = models.ForeignKey(Premises, models.CASCADE, related_name="parts")
+    premises = models.ForeignKey(Premises, models.CASCADE, related_name="parts", verbose_name=_("房屋"))
     kind = models.CharField(_("部位类型"), max_length=40, choices=PART_KIND_CHOICES)
     area = area_field(_("面积（m²）"))
     from_year = season_year_field(_("自供暖季起"), default=2019)
     until_year = season_year_field(
         _("至供暖季止（不含）"), null=True, blank=True, help_text=_("该季起不再采暖")
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["premises", "id"]

@@ -15,13 +15,16 @@ def token_digest(key: str) -> str:
 class ApiToken(models.Model):
     """A remote-reading system's credential for one company. Only its digest is stored."""
 
-    company = models.ForeignKey(Organisation, models.CASCADE, related_name="api_tokens")
+    company = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="api_tokens", verbose_name=_("供热企业")
+    )
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=8, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("创建人"),
     )
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
