@@ -420,10 +420,11 @@ def _cross_check(company, rows: list[Row], seen: Seen, errors: Errors) -> Plan:
         if row.id_hash:
             other = [name for _, name in known.get(row.id_hash, []) if name != row.customer]
             first, name = people.setdefault(row.id_hash, (row.number, row.customer))
+            # Say that the name differs, never whose the number is: the holder is not the uploader's to learn.
             if other:
-                problems.append(("id_number", f"该身份证号已登记在客户“{other[0]}”名下，与客户名称不符"))
+                problems.append(("id_number", "该身份证号已登记在另一客户名下，与本行客户名称不符"))
             elif name != row.customer:
-                problems.append(("id_number", f"该身份证号在第 {first} 行属于“{name}”，与客户名称不符"))
+                problems.append(("id_number", f"该身份证号在第 {first} 行登记为另一客户名称，与本行不符"))
         for key, message in problems:
             errors.add(row.number, key, message)
         if not problems:

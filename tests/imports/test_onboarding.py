@@ -227,6 +227,19 @@ def test_an_identity_number_under_another_name_is_an_error(company, alice):
     result = run(company, alice, rows, commit=True)
 
     assert [(e["row"], e["column"]) for e in result.errors] == [(3, "身份证号")]
+    assert "张三" not in result.errors[0]["message"]
+    assert "第 2 行" in result.errors[0]["message"]
+
+
+def test_an_identity_number_held_by_another_customer_does_not_name_the_holder(company, alice):
+    CustomerFactory(company=company, name="张建国", id_number=ID_ZHANG)
+
+    result = run(company, alice, [row()], commit=False)
+
+    (error,) = result.errors
+    assert (error["row"], error["column"]) == (2, "身份证号")
+    assert "张建国" not in error["message"] and "张建国" not in str(result.batch.errors)
+    assert "已登记在另一客户名下" in error["message"]
 
 
 def test_a_building_named_differently_in_two_rows_is_an_error(company, alice):
