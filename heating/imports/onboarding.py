@@ -203,8 +203,6 @@ def _parts(text):
         if kind is None:
             raise CellError(f"未知的采暖部位“{match[1]}”，可用：{'、'.join(PART_KINDS)}")
         area = parse_decimal(match[2], places=2, what="面积")
-        if area <= 0:
-            raise CellError(f"面积须大于 0：“{piece}”")
         if area >= MAX_AREA:
             raise CellError(f"面积过大：“{piece}”")
         parts.append(Part(kind, area))

@@ -184,7 +184,7 @@ def test_existing_customers_buildings_and_routes_are_reused(company, alice):
     [
         ({"parts": "building:80"}, "采暖部位", "第 1 个部位：居民用户按套内建筑面积计费，不能选“building”"),
         ({"price_class": "非居民"}, "采暖部位", "部位须为“building”"),
-        ({"parts": "flat:0"}, "采暖部位", "须大于 0"),
+        ({"parts": "flat:0"}, "采暖部位", "第 1 个部位的面积须大于 0"),
         ({"parts": "sauna:10"}, "采暖部位", "未知的采暖部位"),
         ({"exchangers": "1", "price_class": "非居民", "parts": "building:100"}, "换热器", "按面积收费的居民"),
         ({"exchangers": "1", "meter_serial": "X", "meter_installed_on": "2019-10-01"}, "换热器", "按面积"),
