@@ -293,17 +293,24 @@ def _meter_problems(v: dict):
         yield "opening_read_at", f"期初抄表时间早于装表日期 {installed_on}"
 
 
-def _billing_problems(v: dict, policies: dict):
-    """The account as the engine sees it in its first season, under the policy in force then: metered
-    only if the meter is in by the season's first day, else by area (POLICY.md §1)."""
-    year = v["from_year"]
-    if year not in policies:
+def _season_refusal(year: int, seasons: dict) -> str | None:
+    """Why a season cannot be billed (no policy in force on its first day); asked once per season."""
+    if year not in seasons:
         try:
-            policies[year] = policy_for_season(year)
+            policy_for_season(year)
+            seasons[year] = None
         except NoPolicyInForce as missing:
-            policies[year] = missing
-    if isinstance(policies[year], NoPolicyInForce):
-        yield "from_season", str(policies[year])
+            seasons[year] = str(missing)
+    return seasons[year]
+
+
+def _billing_problems(v: dict, seasons: dict):
+    """The account as the engine sees it in its first season, which a policy must price: metered only
+    if the meter is in by the season's first day, else by area (POLICY.md §1)."""
+    year = v["from_year"]
+    refusal = _season_refusal(year, seasons)
+    if refusal:
+        yield "from_season", refusal
         return
     installed_on = v["meter_installed_on"]
     metered = installed_on is not None and installed_on <= season_days(year)[0]
@@ -312,13 +319,13 @@ def _billing_problems(v: dict, policies: dict):
         yield error.field, billing_error_text(error)
 
 
-def _read_row(number, cells: dict, errors: Errors, policies: dict) -> Row | None:
+def _read_row(number, cells: dict, errors: Errors, seasons: dict) -> Row | None:
     """One row's cells checked on their own and against each other; None when any is wrong.
-    `policies` remembers the policy (or its absence) of each season already asked about."""
+    `seasons` remembers what `_season_refusal` found for each season already asked about."""
     values = _read_cells(number, cells, errors)
     if values is None:
         return None
-    problems_found = [*_meter_problems(values), *_billing_problems(values, policies)]
+    problems_found = [*_meter_problems(values), *_billing_problems(values, seasons)]
     for key, message in problems_found:
         errors.add(number, key, message)
     if problems_found:
@@ -650,11 +657,11 @@ def _check(company, table) -> tuple[Plan, Errors]:
     position = {key: i for i, key in enumerate(table.keys)}
     seen = Seen()
     rows = []
-    policies = {}
+    seasons = {}
     for number, raw in zip(table.numbers, table.rows, strict=True):
         cells = {c.key: (raw[position[c.key]] if c.key in position else "") for c in COLUMNS}
         seen.note(number, cells)
-        row = _read_row(number, cells, errors, policies)
+        row = _read_row(number, cells, errors, seasons)
         if row is not None:
             rows.append(row)
     return _cross_check(company, rows, seen, errors), errors
