@@ -25,7 +25,7 @@ from heating.billing import (
     Part,
     bill,
 )
-from heating.models import Account
+from heating.models import Account, PricePolicy
 from heating.models.accounts import Decision
 from heating.selectors.facts import MissingFacts, account_facts, facts_for_season
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
@@ -641,7 +641,9 @@ def test_a_new_policy_prices_later_seasons_and_leaves_2019_alone():
     assert bill_for(account, 2021).policy_code == "测试〔2021〕1号"
 
 
-def test_a_policy_from_mid_period_replaces_the_older_one_from_its_first_season():
+def test_a_policy_after_a_shortened_one_prices_from_its_first_season():
+    # Policies never overlap (POLICY.md §10.12): the older one is cut short first.
+    PricePolicy.objects.filter(code=CODE_2019).update(effective_until=datetime.date(2020, 11, 14))
     new = PricePolicyFactory(
         effective_from=datetime.date(2020, 11, 15), effective_until=datetime.date(2022, 11, 14)
     )

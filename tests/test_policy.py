@@ -1,12 +1,18 @@
 """The 2019 notice as loaded by migration 0002 is exactly the policy POLICY.md reads (§1, §4, §5, §2, §10)."""
+
 import dataclasses
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
 
 from heating.billing import NOTICE_2019, PriceTerms
 from heating.models import PricePolicy
+from heating.services.policy import policy_create
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +70,109 @@ def test_its_terms_are_the_engines_notice_2019_field_by_field(policy_2019):
         assert getattr(terms, field.name) == getattr(NOTICE_2019, field.name), field.name
         assert type(getattr(terms, field.name)) is type(getattr(NOTICE_2019, field.name)), field.name
     assert terms == NOTICE_2019
+
+
+# --- policies never overlap (POLICY.md §10.12) ---------------------------------------------------
+
+FIGURES_2019 = {
+    field.name: getattr(NOTICE_2019, field.name)
+    for field in dataclasses.fields(PriceTerms)
+    if field.name != "code"
+}
+
+
+def new_policy(start, until, code="测试〔2021〕1号"):
+    return policy_create(
+        code=code, title="测试政策", effective_from=start, effective_until=until, **FIGURES_2019
+    )
+
+
+OVERLAPS = {
+    "the same period": (datetime.date(2019, 11, 15), datetime.date(2021, 11, 14)),
+    "from mid period": (datetime.date(2020, 11, 15), datetime.date(2022, 11, 14)),
+    "from its last day": (datetime.date(2021, 11, 14), datetime.date(2023, 11, 14)),
+    "up to its first day": (datetime.date(2018, 11, 15), datetime.date(2019, 11, 15)),
+    "around it": (datetime.date(2018, 1, 1), datetime.date(2030, 1, 1)),
+    "inside it": (datetime.date(2020, 1, 1), datetime.date(2020, 1, 1)),
+}
+
+
+@pytest.mark.parametrize(("start", "until"), OVERLAPS.values(), ids=OVERLAPS.keys())
+def test_a_policy_whose_period_overlaps_another_is_refused_naming_it(start, until):
+    with pytest.raises(ValidationError) as refused:
+        new_policy(start, until)
+
+    (message,) = refused.value.messages
+    assert message == (
+        f"执行期与价格政策“{CODE_2019}”（2019-11-15 至 2021-11-14）重叠；价格政策的执行期不能重叠。"
+    )
+    assert list(PricePolicy.objects.values_list("code", flat=True)) == [CODE_2019]
+
+
+def test_the_refusal_reads_in_english_on_request():
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            new_policy(datetime.date(2020, 11, 15), datetime.date(2022, 11, 14))
+
+        assert refused.value.messages == [
+            f"The period overlaps price policy “{CODE_2019}” (2019-11-15 to 2021-11-14); "
+            "price policies cannot overlap."
+        ]
+
+
+def test_policies_that_follow_each_other_day_by_day_are_kept():
+    later = new_policy(datetime.date(2021, 11, 15), datetime.date(2023, 11, 14))
+    earlier = new_policy(datetime.date(2017, 11, 15), datetime.date(2019, 11, 14), code="测试〔2017〕1号")
+
+    assert later.terms() == dataclasses.replace(NOTICE_2019, code="测试〔2021〕1号")
+    assert PricePolicy.objects.count() == 3 and earlier.pk
+
+
+def test_a_policy_does_not_overlap_itself(policy_2019):
+    policy_2019.title = "更正后的标题"
+
+    policy_2019.full_clean()
+
+
+def test_the_admin_shows_the_overlap_on_the_form(admin_client):
+    fields = {**FIGURES_2019, "institution_phased": "on", "institution_cap": "on"}
+    body = {
+        **{name: str(value) for name, value in fields.items()},
+        "code": "测试〔2020〕1号",
+        "title": "测试政策",
+        "effective_from": "2020-11-15",
+        "effective_until": "2022-11-14",
+    }
+
+    response = admin_client.post(reverse("admin:heating_pricepolicy_add"), body)
+
+    assert response.status_code == 200
+    assert f"价格政策“{CODE_2019}”" in response.content.decode()
+    assert PricePolicy.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("start", "until"), OVERLAPS.values(), ids=OVERLAPS.keys())
+def test_postgresql_itself_refuses_an_overlapping_period(start, until):
+    """The exclusion constraint holds even for a writer that skips the check (or races past it)."""
+    row = PricePolicy(
+        code="测试〔2021〕1号", title="测试", effective_from=start, effective_until=until, **FIGURES_2019
+    )
+
+    with pytest.raises(IntegrityError, match="policy_periods_never_overlap"), transaction.atomic():
+        row.save()
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_policies_that_follow_each_other():
+    row = PricePolicy(
+        code="测试〔2021〕1号",
+        title="测试",
+        effective_from=datetime.date(2021, 11, 15),
+        effective_until=datetime.date(2023, 11, 14),
+        **FIGURES_2019,
+    )
+
+    row.save()
+
+    assert PricePolicy.objects.count() == 2

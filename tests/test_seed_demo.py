@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: the demo county, idempotent, deterministic, and billable by the real engine."""
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -29,6 +30,8 @@ from heating.models import (
 from heating.models.accounts import Decision
 from heating.selectors.bills import season_bills
 from heating.selectors.facts import facts_for_season
+
+COUNTY = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +218,10 @@ def test_readings_are_cumulative_with_at_most_three_decimals(seeded):
     for reading in Reading.objects.order_by("meter_id", "read_at"):
         assert reading.value_gj == reading.value_gj.quantize(Decimal("0.001"))
         assert reading.value_gj >= previous.get(reading.meter_id, 0)
-        assert reading.read_at.tzinfo is not None
+        # Meters are read in county working hours, on the whole minute: a reading written in the wrong
+        # zone (UTC, or a naive time taken as UTC) lands at night here.
+        local = reading.read_at.astimezone(COUNTY)
+        assert 8 <= local.hour < 17 and local.second == local.microsecond == 0, local
         assert reading.source == Reading.Source.IMPORT and reading.company_id
         previous[reading.meter_id] = reading.value_gj
     kinds = set(Reading.objects.values_list("kind", flat=True))

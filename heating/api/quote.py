@@ -12,19 +12,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from heating.billing import (
-    AREA,
-    BUILDING,
-    METERED,
-    METHODS,
-    PART_KINDS,
-    PRICE_CLASSES,
-    RESIDENTIAL,
-    AccountFacts,
-    BillingError,
-    Part,
-    bill,
-)
+from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, AccountFacts, Part, bill, problems
+from heating.billing_messages import billing_errors_by_field
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
 
 from .breakdown import breakdown_json
@@ -73,33 +62,22 @@ class QuoteRequestSerializer(serializers.Serializer):
         return int(match[1])
 
     def validate(self, attrs):
-        """The contract's combination rules, in the request's language; the engine checks them again."""
-        price_class, method = attrs["price_class"], attrs["method"]
-        residential = price_class == RESIDENTIAL
-        errors = {}
-        for index, part in enumerate(attrs["parts"], start=1):
-            if residential and part["kind"] == BUILDING:
-                errors.setdefault("parts", []).append(
-                    _("第 %(index)s 个部位：居民用户按套内建筑面积计费，不能选“building”（建筑面积）。")
-                    % {"index": index}
-                )
-            elif not residential and part["kind"] != BUILDING:
-                errors.setdefault("parts", []).append(
-                    _("第 %(index)s 个部位：单位和非居民用户按建筑面积计费，部位须为“building”。")
-                    % {"index": index}
-                )
-        heat_gj = attrs.get("heat_gj")
-        if method == METERED and heat_gj is None:
-            errors["heat_gj"] = [_("分户计量须填写本供暖季的用热量（GJ）。")]
-        elif method == AREA and heat_gj is not None:
-            errors["heat_gj"] = [_("按面积收费不需要用热量，请不要填写 heat_gj。")]
-        if attrs.get("exchangers", 0) > 0 and not (residential and method == AREA):
-            errors["exchangers"] = [_("小型换热设备费只适用于按面积收费的居民用户（§一.4）。")]
-        if attrs.get("low_income") and not residential:
-            errors["low_income"] = [_("困难群体优惠只适用于居民用户（§五）。")]
-        if errors:
-            raise serializers.ValidationError(errors)
+        """The engine's own checks of the combination (one source for them), in the request's language."""
+        found = problems(quote_facts(attrs), heat_gj=attrs.get("heat_gj"), prepaid=attrs.get("prepaid"))
+        if found:
+            raise serializers.ValidationError(billing_errors_by_field(found))
         return attrs
+
+
+def quote_facts(data) -> AccountFacts:
+    """The account a quote request describes."""
+    return AccountFacts(
+        price_class=data["price_class"],
+        method=data["method"],
+        parts=tuple(Part(kind=p["kind"], area=p["area"]) for p in data["parts"]),
+        exchangers=data.get("exchangers", 0),
+        low_income=data.get("low_income", False),
+    )
 
 
 class QuoteLineSerializer(serializers.Serializer):
@@ -171,15 +149,6 @@ class QuoteView(APIView):
             policy = policy_for_season(start_year)
         except NoPolicyInForce as exc:
             return Response({"season": [str(exc)]}, status=400)
-        facts = AccountFacts(
-            price_class=data["price_class"],
-            method=data["method"],
-            parts=tuple(Part(kind=p["kind"], area=p["area"]) for p in data["parts"]),
-            exchangers=data.get("exchangers", 0),
-            low_income=data.get("low_income", False),
-        )
-        try:
-            result = bill(facts, policy.terms(), heat_gj=data.get("heat_gj"), prepaid=data.get("prepaid"))
-        except BillingError as exc:
-            return Response({exc.field: [exc.message]}, status=400)
+        heat_gj, prepaid = data.get("heat_gj"), data.get("prepaid")
+        result = bill(quote_facts(data), policy.terms(), heat_gj=heat_gj, prepaid=prepaid)
         return Response(breakdown_json(result, start_year, get_language()))

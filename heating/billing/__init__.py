@@ -22,7 +22,7 @@ from .areas import (
     billing_area,
     part_share,
 )
-from .engine import LINE_KEYS, AccountFacts, BillingError, Breakdown, Line, Part, bill
+from .engine import ERROR_CODES, LINE_KEYS, AccountFacts, BillingError, Breakdown, Line, Part, bill, problems
 from .explain import LANGUAGES, METHOD_LABELS, PART_KIND_LABELS, PRICE_CLASS_LABELS, render
 from .money import CENT, area, money
 from .terms import NOTICE_2019, PriceTerms
@@ -36,6 +36,7 @@ __all__ = [
     "CENT",
     "DUPLEX_BOTH_FLOORS_HEATED",
     "DUPLEX_SINGLE_FLOOR_HEATED",
+    "ERROR_CODES",
     "FLAT",
     "GARAGE",
     "INSTITUTION",
@@ -64,5 +65,6 @@ __all__ = [
     "billing_area",
     "money",
     "part_share",
+    "problems",
     "render",
 ]

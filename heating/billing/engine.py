@@ -1,6 +1,6 @@
 """The bill of one account for one season (POLICY §2, §4, §5, §6), with the lines that explain it."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -24,6 +24,7 @@ from .money import CENT, area, money, percent, plain, product
 from .terms import PriceTerms
 
 __all__ = [
+    "ERROR_CODES",
     "LINE_KEYS",
     "AccountFacts",
     "BillingError",
@@ -31,6 +32,7 @@ __all__ = [
     "Line",
     "Part",
     "bill",
+    "problems",
 ]
 
 ZERO = Decimal("0.00")
@@ -83,12 +85,39 @@ class AccountFacts:
 
 
 class BillingError(ValueError):
-    """Facts the policy cannot bill; `field` names the request field at fault."""
+    """Facts the policy cannot bill. `field` names the request field at fault, `code` (one of
+    ERROR_CODES) and `params` say what is wrong so that the edge can put it into the reader's words;
+    `message` is the same in English, for logs."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, code: str, message: str, **params: object) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.code = code
         self.message = message
+        self.params = params
+
+
+ERROR_CODES = (
+    "unknown_price_class",
+    "unknown_method",
+    "no_parts",
+    "unknown_part_kind",
+    "building_for_residential",
+    "not_building",
+    "not_decimal",
+    "not_finite",
+    "negative",
+    "not_positive",
+    "too_large",
+    "too_many_decimals",
+    "heat_missing",
+    "heat_not_for_area",
+    "exchangers_not_whole",
+    "exchangers_negative",
+    "exchangers_not_applicable",
+    "low_income_not_bool",
+    "low_income_not_applicable",
+)
 
 
 @dataclass(frozen=True)
@@ -122,75 +151,103 @@ class Breakdown:
     policy_code: str
 
 
-def _number(number: object, field: str, what: str, *, cents: bool, zero_ok: bool) -> Decimal:
-    """`number` checked to be a finite Decimal >= 0 (> 0 unless `zero_ok`), with -0 made 0."""
+def _number_problem(
+    number: object, field: str, what: str, *, cents: bool, zero_ok: bool, **where: object
+) -> BillingError | None:
+    """Why `number` is not a finite Decimal >= 0 (> 0 unless `zero_ok`) below LIMIT; None when it is."""
     if not isinstance(number, Decimal):
-        raise BillingError(field, f"{what} must be a Decimal, not {type(number).__name__}")
+        kind = type(number).__name__
+        return BillingError(field, "not_decimal", f"{what} must be a Decimal, not {kind}", type=kind, **where)
     if not number.is_finite():
-        raise BillingError(field, f"{what} must be a finite number, not {number}")
-    if number < 0 or (number == 0 and not zero_ok):
-        least = "at least 0" if zero_ok else "greater than 0"
-        raise BillingError(field, f"{what} must be {least}, not {number}")
+        return BillingError(field, "not_finite", f"{what} must be a finite number, not {number}", **where)
+    if number < 0 and zero_ok:
+        return BillingError(field, "negative", f"{what} must be at least 0, not {number}", **where)
+    if number <= 0 and not zero_ok:
+        return BillingError(field, "not_positive", f"{what} must be greater than 0, not {number}", **where)
     if number >= LIMIT:
-        raise BillingError(field, f"{what} must be less than {LIMIT:,}, not {number}")
+        message = f"{what} must be less than {LIMIT:,}, not {number}"
+        return BillingError(field, "too_large", message, limit=LIMIT, **where)
     if cents and number != number.quantize(CENT):
-        raise BillingError(field, f"{what} must have at most two decimals, not {number}")
-    return number.copy_abs()  # turns -0 into 0
+        message = f"{what} must have at most two decimals, not {number}"
+        return BillingError(field, "too_many_decimals", message, places=2, **where)
+    return None
 
 
-def _check_parts(price_class: str, parts: Sequence[Part]) -> None:
+def _part_problems(price_class: str, parts: Sequence[Part]) -> Iterator[BillingError]:
     if not parts:
-        raise BillingError("parts", "at least one heated part is required")
+        yield BillingError("parts", "no_parts", "at least one heated part is required")
+        return
     for index, part in enumerate(parts):
         where = f"parts[{index}]"
         if part.kind not in PART_KINDS:
             kinds = ", ".join(PART_KINDS)
-            raise BillingError("parts", f"{where}: unknown kind {part.kind!r}; expected one of {kinds}")
-        if price_class == RESIDENTIAL and part.kind == BUILDING:
-            raise BillingError(
-                "parts",
-                f"{where}: a residential home is billed on the 套内建筑面积 of its parts, "
-                "not on a 'building'",
+            message = f"{where}: unknown kind {part.kind!r}; expected one of {kinds}"
+            yield BillingError("parts", "unknown_part_kind", message, index=index, kind=part.kind)
+        elif price_class == RESIDENTIAL and part.kind == BUILDING:
+            message = (
+                f"{where}: a residential home is billed on the 套内建筑面积 of its parts, not on a 'building'"
             )
-        if price_class != RESIDENTIAL and part.kind != BUILDING:
-            raise BillingError(
-                "parts",
-                f"{where}: a {price_class} account is billed on the building's 建筑面积: use kind 'building'",
+            yield BillingError("parts", "building_for_residential", message, index=index)
+        elif price_class in PRICE_CLASSES and price_class != RESIDENTIAL and part.kind != BUILDING:
+            message = (
+                f"{where}: a {price_class} account is billed on the building's 建筑面积: use kind 'building'"
             )
-        _number(part.area, "parts", f"{where} area", cents=True, zero_ok=False)
+            yield BillingError("parts", "not_building", message, index=index, price_class=price_class)
+        problem = _number_problem(part.area, "parts", f"{where} area", cents=True, zero_ok=False, index=index)
+        if problem:
+            yield problem
 
 
-def _validate(
-    facts: AccountFacts, heat_gj: Decimal | None, prepaid: Decimal | None
-) -> tuple[Decimal | None, Decimal | None]:
-    """Refuse every combination the policy does not bill; return the heat and prepaid, normalised."""
+def _fact_problems(facts: AccountFacts) -> Iterator[BillingError]:
     if facts.price_class not in PRICE_CLASSES:
-        classes = ", ".join(PRICE_CLASSES)
-        raise BillingError("price_class", f"unknown price class {facts.price_class!r}; expected {classes}")
+        message = f"unknown price class {facts.price_class!r}; expected {', '.join(PRICE_CLASSES)}"
+        yield BillingError("price_class", "unknown_price_class", message, value=facts.price_class)
     if facts.method not in METHODS:
-        raise BillingError("method", f"unknown method {facts.method!r}; expected {', '.join(METHODS)}")
-    _check_parts(facts.price_class, facts.parts)
+        message = f"unknown method {facts.method!r}; expected {', '.join(METHODS)}"
+        yield BillingError("method", "unknown_method", message, value=facts.method)
+    yield from _part_problems(facts.price_class, facts.parts)
     if facts.area_decision is not None:
-        _number(facts.area_decision, "area_decision", "the decided billing area", cents=True, zero_ok=False)
-    if facts.method == METERED and heat_gj is None:
-        raise BillingError("heat_gj", "a metered account needs the heat used in the season (GJ)")
-    if facts.method == AREA and heat_gj is not None:
-        raise BillingError("heat_gj", "an area-billed account takes no heat reading; leave heat_gj out")
-    if isinstance(facts.exchangers, bool) or not isinstance(facts.exchangers, int):
-        raise BillingError("exchangers", f"exchangers must be a whole number, not {facts.exchangers!r}")
-    if facts.exchangers < 0:
-        raise BillingError("exchangers", f"exchangers must be at least 0, not {facts.exchangers}")
-    if facts.exchangers > 0 and (facts.price_class, facts.method) != (RESIDENTIAL, AREA):
-        raise BillingError(
-            "exchangers", "the small heat exchanger fee applies only to area-billed residential homes (§一.4)"
+        decided = _number_problem(
+            facts.area_decision, "area_decision", "the decided billing area", cents=True, zero_ok=False
         )
+        if decided:
+            yield decided
+    exchangers = facts.exchangers
+    if isinstance(exchangers, bool) or not isinstance(exchangers, int):
+        message = f"exchangers must be a whole number, not {exchangers!r}"
+        yield BillingError("exchangers", "exchangers_not_whole", message, value=exchangers)
+    elif exchangers < 0:
+        message = f"exchangers must be at least 0, not {exchangers}"
+        yield BillingError("exchangers", "exchangers_negative", message, value=exchangers)
+    elif exchangers > 0 and (facts.price_class, facts.method) != (RESIDENTIAL, AREA):
+        message = "the small heat exchanger fee applies only to area-billed residential homes (§一.4)"
+        where = {"price_class": facts.price_class, "method": facts.method}
+        yield BillingError("exchangers", "exchangers_not_applicable", message, **where)
     if not isinstance(facts.low_income, bool):
-        raise BillingError("low_income", f"low_income must be true or false, not {facts.low_income!r}")
-    if facts.low_income and facts.price_class != RESIDENTIAL:
-        raise BillingError("low_income", "the low-income rate applies only to residential households (§五)")
-    heat = None if heat_gj is None else _number(heat_gj, "heat_gj", "heat used", cents=False, zero_ok=True)
-    paid = None if prepaid is None else _number(prepaid, "prepaid", "prepaid", cents=True, zero_ok=True)
-    return heat, paid
+        message = f"low_income must be true or false, not {facts.low_income!r}"
+        yield BillingError("low_income", "low_income_not_bool", message, value=facts.low_income)
+    elif facts.low_income and facts.price_class != RESIDENTIAL:
+        message = "the low-income rate applies only to residential households (§五)"
+        yield BillingError("low_income", "low_income_not_applicable", message, price_class=facts.price_class)
+
+
+def problems(
+    facts: AccountFacts, heat_gj: Decimal | None = None, prepaid: Decimal | None = None
+) -> tuple[BillingError, ...]:
+    """Every reason the policy cannot bill these facts, in field order; empty when `bill` bills them.
+    The one source of the billing checks: the quote API and the imports ask it; `bill` raises the first."""
+    found = list(_fact_problems(facts))
+    if facts.method == METERED and heat_gj is None:
+        message = "a metered account needs the heat used in the season (GJ)"
+        found.append(BillingError("heat_gj", "heat_missing", message))
+    elif facts.method == AREA and heat_gj is not None:
+        message = "an area-billed account takes no heat reading; leave heat_gj out"
+        found.append(BillingError("heat_gj", "heat_not_for_area", message))
+    elif heat_gj is not None:
+        found.append(_number_problem(heat_gj, "heat_gj", "heat used", cents=False, zero_ok=True))
+    if prepaid is not None:
+        found.append(_number_problem(prepaid, "prepaid", "prepaid", cents=True, zero_ok=True))
+    return tuple(problem for problem in found if problem is not None)
 
 
 def _rule(price_class: str, terms: PriceTerms) -> tuple[bool, bool]:
@@ -283,7 +340,11 @@ def bill(
     facts: AccountFacts, terms: PriceTerms, heat_gj: Decimal | None = None, prepaid: Decimal | None = None
 ) -> Breakdown:
     """Bill one account for one season under `terms`; raises BillingError for facts the policy cannot bill."""
-    heat, paid = _validate(facts, heat_gj, prepaid)
+    found = problems(facts, heat_gj, prepaid)
+    if found:
+        raise found[0]
+    heat = None if heat_gj is None else heat_gj.copy_abs()  # -0 becomes 0
+    paid = None if prepaid is None else prepaid.copy_abs()
     out = _Bill(terms)
     a = _billing_area(facts, terms, out)
 

@@ -27,16 +27,15 @@ from heating.billing import (
     INSTITUTION,
     METERED,
     NON_RESIDENTIAL,
-    NOTICE_2019,
     PART_KIND_LABELS,
     PART_KINDS,
     RESIDENTIAL,
     STORAGE,
     AccountFacts,
-    BillingError,
     Part,
-    bill,
+    problems,
 )
+from heating.billing_messages import billing_error_text
 from heating.models import (
     Account,
     AccountTerms,
@@ -49,7 +48,9 @@ from heating.models import (
     Reading,
     Route,
 )
+from heating.models.policy import season_days
 from heating.reading_rules import REJECTED
+from heating.selectors.policy import NoPolicyInForce, policy_for_season
 from heating.services.readings import Incoming, readings_ingest
 
 from .common import (
@@ -174,7 +175,7 @@ class Row:
     meter_installed_on: object = None
     opening_gj: Decimal | None = None
     opening_at: object = None
-    customer_key: tuple = field(default=())
+    customer_key: str | tuple = ()  # the id-number hash, else ("name", name, phone); set when written
 
 
 # Cells ---------------------------------------------------------------------------------------------
@@ -202,8 +203,6 @@ def _parts(text):
         if kind is None:
             raise CellError(f"未知的采暖部位“{match[1]}”，可用：{'、'.join(PART_KINDS)}")
         area = parse_decimal(match[2], places=2, what="面积")
-        if area <= 0:
-            raise CellError(f"面积须大于 0：“{piece}”")
         if area >= MAX_AREA:
             raise CellError(f"面积过大：“{piece}”")
         parts.append(Part(kind, area))
@@ -232,97 +231,107 @@ def _season(text):
     return int(match[1])
 
 
-def _read_row(number, cells: dict, errors: Errors) -> Row | None:
-    """One row's cells checked on their own and against each other; None when any is wrong."""
-    before = errors.count
+def _exchangers(text):
+    count = parse_int(text, what="换热器数量") if text else 0
+    if count > MAX_EXCHANGERS:
+        raise CellError(f"换热器数量不能超过 {MAX_EXCHANGERS}")
+    return count
 
-    def cell(key, read, *args):
+
+# Each column's reader, by the Row field it fills.
+READERS = {
+    "account": ("account", lambda t: _required(t, "户号", 20)),
+    "customer": ("customer", lambda t: _required(t, "客户名称", 100)),
+    "phone": ("phone", lambda t: _optional(t, "电话", 30)),
+    "id_number": ("id_number", lambda t: identity.normalise(t) if t else ""),
+    "building_code": ("building_code", lambda t: _required(t, "楼栋编号", 20)),
+    "building_name": ("building_name", lambda t: _optional(t, "楼栋名称", 100)),
+    "route_code": ("route_code", lambda t: _optional(t, "线路编号", 20)),
+    "unit": ("unit", lambda t: _required(t, "房号", 50)),
+    "parts": ("parts", _parts),
+    "price_class": ("price_class", _price_class),
+    "exchangers": ("exchangers", _exchangers),
+    "from_season": ("from_year", _season),
+    "opened_on": ("opened_on", lambda t: parse_date(_required(t, "开户日期", 30))),
+    "meter_serial": ("meter_serial", lambda t: _optional(t, "表号", 40)),
+    "meter_installed_on": ("meter_installed_on", lambda t: parse_date(t) if t else None),
+    "opening_reading_gj": ("opening_gj", lambda t: parse_decimal(t, what="期初读数") if t else None),
+    "opening_read_at": ("opening_at", lambda t: parse_moment(t) if t else None),
+}
+
+
+def _read_cells(number, cells: dict, errors: Errors) -> dict | None:
+    """Each cell read on its own: the Row's fields, or None when any cell is wrong."""
+    values, before = {}, errors.count
+    for key, (name, read) in READERS.items():
         try:
-            return read(cells[key], *args)
+            values[name] = read(cells[key])
         except CellError as exc:
             errors.add(number, key, str(exc))
         except ValidationError as exc:
             errors.add(number, key, " ".join(exc.messages))
-        return None
+    return None if errors.count > before else values
 
-    account = cell("account", _required, "户号", 20)
-    customer = cell("customer", _required, "客户名称", 100)
-    phone = cell("phone", _optional, "电话", 30)
-    id_number = cell("id_number", identity.normalise) if cells["id_number"] else ""
-    building_code = cell("building_code", _required, "楼栋编号", 20)
-    building_name = cell("building_name", _optional, "楼栋名称", 100)
-    route_code = cell("route_code", _optional, "线路编号", 20)
-    unit = cell("unit", _required, "房号", 50)
-    parts = cell("parts", _parts)
-    price_class = cell("price_class", _price_class)
-    exchangers = cell("exchangers", lambda t: parse_int(t, what="换热器数量") if t else 0)
-    from_year = cell("from_season", _season)
-    opened_on = cell("opened_on", lambda t: parse_date(_required(t, "开户日期", 30)))
-    serial = cell("meter_serial", _optional, "表号", 40)
-    installed_on = cell("meter_installed_on", lambda t: parse_date(t) if t else None)
-    opening_gj = cell("opening_reading_gj", lambda t: parse_decimal(t, what="期初读数") if t else None)
-    opening_at = cell("opening_read_at", lambda t: parse_moment(t) if t else None)
-    if errors.count > before:
-        return None
 
-    problems = []
-    if price_class == RESIDENTIAL and any(p.kind == BUILDING for p in parts):
-        problems.append(("parts", "居民用户按套内建筑面积计费，采暖部位不能是 building（建筑面积）"))
-    if price_class != RESIDENTIAL and any(p.kind != BUILDING for p in parts):
-        problems.append(("parts", "单位和非居民用户按建筑面积计费，采暖部位须为 building（建筑面积）"))
-    if exchangers > MAX_EXCHANGERS:
-        problems.append(("exchangers", f"换热器数量不能超过 {MAX_EXCHANGERS}"))
-    if exchangers and price_class != RESIDENTIAL:
-        problems.append(("exchangers", "小型换热设备费只适用于居民用户（§一.4）"))
-    if exchangers and serial:
-        problems.append(("exchangers", "装有热量表的账户按两部制计量收费，不收小型换热设备费（§一.4）"))
-    if not serial:
-        for key, given in (
-            ("meter_installed_on", installed_on),
-            ("opening_reading_gj", opening_gj),
-            ("opening_read_at", opening_at),
+def _meter_problems(v: dict):
+    """The meter's cells against each other: a date and opening reading only with a serial."""
+    if not v["meter_serial"]:
+        for key, name in (
+            ("meter_installed_on", "meter_installed_on"),
+            ("opening_reading_gj", "opening_gj"),
+            ("opening_read_at", "opening_at"),
         ):
-            if given is not None:
-                problems.append((key, "没有填写表号，不能填写此项"))
-    elif installed_on is None:
-        problems.append(("meter_installed_on", "填写了表号，须填写装表日期"))
-    if (opening_gj is None) != (opening_at is None):
-        missing = "opening_read_at" if opening_at is None else "opening_reading_gj"
-        problems.append((missing, "期初读数和期初抄表时间须同时填写或同时留空"))
+            if v[name] is not None:
+                yield key, "没有填写表号，不能填写此项"
+    elif v["meter_installed_on"] is None:
+        yield "meter_installed_on", "填写了表号，须填写装表日期"
+    if (v["opening_gj"] is None) != (v["opening_at"] is None):
+        missing = "opening_read_at" if v["opening_at"] is None else "opening_reading_gj"
+        yield missing, "期初读数和期初抄表时间须同时填写或同时留空"
+    opening_at, installed_on = v["opening_at"], v["meter_installed_on"]
     if opening_at is not None and installed_on is not None and timezone.localdate(opening_at) < installed_on:
-        problems.append(("opening_read_at", f"期初抄表时间早于装表日期 {installed_on}"))
-    if not problems:
+        yield "opening_read_at", f"期初抄表时间早于装表日期 {installed_on}"
+
+
+def _season_refusal(year: int, seasons: dict) -> str | None:
+    """Why a season cannot be billed (no policy in force on its first day); asked once per season."""
+    if year not in seasons:
         try:
-            method = METERED if serial else AREA
-            bill(AccountFacts(price_class, method, tuple(parts), exchangers), NOTICE_2019,
-                 heat_gj=Decimal(0) if serial else None)
-        except BillingError as exc:
-            problems.append(("parts" if exc.field == "parts" else exc.field, exc.message))
-    for key, message in problems:
-        errors.add(number, key, message)
-    if problems:
+            policy_for_season(year)
+            seasons[year] = None
+        except NoPolicyInForce as missing:
+            seasons[year] = str(missing)
+    return seasons[year]
+
+
+def _billing_problems(v: dict, seasons: dict):
+    """The account as the engine sees it in its first season, which a policy must price: metered only
+    if the meter is in by the season's first day, else by area (POLICY.md §1)."""
+    year = v["from_year"]
+    refusal = _season_refusal(year, seasons)
+    if refusal:
+        yield "from_season", refusal
+        return
+    installed_on = v["meter_installed_on"]
+    metered = installed_on is not None and installed_on <= season_days(year)[0]
+    facts = AccountFacts(v["price_class"], METERED if metered else AREA, tuple(v["parts"]), v["exchangers"])
+    for error in problems(facts, heat_gj=Decimal(0) if metered else None):
+        yield error.field, billing_error_text(error)
+
+
+def _read_row(number, cells: dict, errors: Errors, seasons: dict) -> Row | None:
+    """One row's cells checked on their own and against each other; None when any is wrong.
+    `seasons` remembers what `_season_refusal` found for each season already asked about."""
+    values = _read_cells(number, cells, errors)
+    if values is None:
         return None
-    return Row(
-        number=number,
-        account=account,
-        customer=customer,
-        phone=phone,
-        id_number=id_number,
-        id_hash=identity.fingerprint(id_number) if id_number else "",
-        building_code=building_code,
-        building_name=building_name,
-        route_code=route_code,
-        unit=unit,
-        parts=parts,
-        price_class=price_class,
-        exchangers=exchangers,
-        from_year=from_year,
-        opened_on=opened_on,
-        meter_serial=serial,
-        meter_installed_on=installed_on,
-        opening_gj=opening_gj,
-        opening_at=opening_at,
-    )
+    problems_found = [*_meter_problems(values), *_billing_problems(values, seasons)]
+    for key, message in problems_found:
+        errors.add(number, key, message)
+    if problems_found:
+        return None
+    fingerprint = identity.fingerprint(values["id_number"]) if values["id_number"] else ""
+    return Row(number=number, id_hash=fingerprint, **values)
 
 
 # The file against itself and the database ---------------------------------------------------------
@@ -420,10 +429,11 @@ def _cross_check(company, rows: list[Row], seen: Seen, errors: Errors) -> Plan:
         if row.id_hash:
             other = [name for _, name in known.get(row.id_hash, []) if name != row.customer]
             first, name = people.setdefault(row.id_hash, (row.number, row.customer))
+            # Say that the name differs, never whose the number is: the holder is not the uploader's to learn.
             if other:
-                problems.append(("id_number", f"该身份证号已登记在客户“{other[0]}”名下，与客户名称不符"))
+                problems.append(("id_number", "该身份证号已登记在另一客户名下，与本行客户名称不符"))
             elif name != row.customer:
-                problems.append(("id_number", f"该身份证号在第 {first} 行属于“{name}”，与客户名称不符"))
+                problems.append(("id_number", f"该身份证号在第 {first} 行登记为另一客户名称，与本行不符"))
         for key, message in problems:
             errors.add(row.number, key, message)
         if not problems:
@@ -480,17 +490,49 @@ def _write(company, plan: Plan, batch: ImportBatch, user) -> Written:
     rows = plan.rows
     reason = f"建档导入（批次 {batch.pk}）"
     history = {"default_user": user, "default_change_reason": reason, "batch_size": 1000}
+    routes, new_routes = _create_routes(company, plan)
+    buildings, new_buildings = _create_buildings(company, plan, routes)
+    customer_ids, new_people = _create_customers(company, plan, history)
+    homes, parts = _create_homes(company, rows, buildings, history)
+    accounts = _create_accounts(company, rows, homes, customer_ids, batch, history)
+    meters = [
+        Meter(company=company, account_id=a.pk, serial=r.meter_serial, installed_on=r.meter_installed_on)
+        for r, a in zip(rows, accounts, strict=True)
+        if r.meter_serial
+    ]
+    bulk_create_with_history(meters, Meter, **history)
+    opening, incoming, outcomes = _ingest_opening_readings(company, rows, batch, user)
+    counts = {
+        "accounts": len(accounts),
+        "customers_new": new_people,
+        "customers_matched": sum(1 for r in rows if r.customer_key in plan.customers),
+        "routes_new": len(new_routes),
+        "buildings_new": len(new_buildings),
+        "premises": len(homes),
+        "parts": len(parts),
+        "meters": len(meters),
+        "opening_readings": sum(1 for o in outcomes if o.status != REJECTED),
+        "institution_rows": [r.number for r in rows if r.price_class == INSTITUTION][:1000],
+    }
+    return Written(counts, outcomes, incoming, [r.number for r in opening])
 
+
+def _create_routes(company, plan: Plan) -> tuple[dict, list]:
+    """The routes the rows and new buildings name that the books lack: code → id of all, and the new."""
     routes = dict(plan.routes)
     wanted = [route for _, route in plan.new_buildings.values()]
     new_routes = [
         Route(company=company, code=code, name=f"线路{code}")
-        for code in dict.fromkeys(wanted + [r.route_code for r in rows])
+        for code in dict.fromkeys(wanted + [r.route_code for r in plan.rows])
         if code and code not in routes
     ]
     Route.objects.bulk_create(new_routes, batch_size=1000)
     routes.update({route.code: route.pk for route in new_routes})
+    return routes, new_routes
 
+
+def _create_buildings(company, plan: Plan, routes: dict) -> tuple[dict, list]:
+    """The new buildings, each placed after the last of its route: code → id of all, and the new."""
     buildings = dict(plan.buildings)
     orders = {}
     new_buildings = []
@@ -507,21 +549,27 @@ def _write(company, plan: Plan, batch: ImportBatch, user) -> Written:
             orders[route_id] += 1
     Building.objects.bulk_create(new_buildings, batch_size=1000)
     buildings.update({b.code: b.pk for b in new_buildings})
+    return buildings, new_buildings
 
-    customer_ids = dict(plan.customers)
+
+def _create_customers(company, plan: Plan, history: dict) -> tuple[dict, int]:
+    """One customer per identity number (the one in the books if any), else per name and phone.
+    Sets each row's `customer_key`; returns key → customer id, and how many were created."""
     people = {}
-    for row in rows:
-        key = ("id", row.id_hash) if row.id_hash else ("name", row.customer, row.phone)
-        row.customer_key = key
-        if key[0] == "id" and row.id_hash in customer_ids:
+    for row in plan.rows:
+        row.customer_key = row.id_hash or ("name", row.customer, row.phone)
+        if row.customer_key in plan.customers or row.customer_key in people:
             continue
-        if key not in people:
-            person = Customer(company=company, name=row.customer, phone=row.phone)
-            if row.id_number:
-                person.set_id_number(row.id_number)
-            people[key] = person
+        person = Customer(company=company, name=row.customer, phone=row.phone)
+        if row.id_number:
+            person.set_id_number(row.id_number)
+        people[row.customer_key] = person
     bulk_create_with_history(list(people.values()), Customer, **history)
+    return plan.customers | {key: person.pk for key, person in people.items()}, len(people)
 
+
+def _create_homes(company, rows: list[Row], buildings: dict, history: dict) -> tuple[list, list]:
+    """A premises per row, with its heated parts from the row's first season."""
     homes = [Premises(company=company, building_id=buildings[r.building_code], unit=r.unit) for r in rows]
     Premises.objects.bulk_create(homes, batch_size=1000)
     parts = [
@@ -530,15 +578,14 @@ def _write(company, plan: Plan, batch: ImportBatch, user) -> Written:
         for p in r.parts
     ]
     bulk_create_with_history(parts, HeatedPart, **history)
+    return homes, parts
 
-    def customer_id(row):
-        if row.customer_key[0] == "id" and row.id_hash in customer_ids:
-            return customer_ids[row.id_hash]
-        return people[row.customer_key].pk
 
+def _create_accounts(company, rows, homes, customer_ids, batch, history) -> list:
+    """An account per row, with its first terms row noting the batch it came from."""
     accounts = [
         Account(
-            company=company, number=r.account, customer_id=customer_id(r), premises_id=home.pk,
+            company=company, number=r.account, customer_id=customer_ids[r.customer_key], premises_id=home.pk,
             opened_on=r.opened_on,
         )
         for r, home in zip(rows, homes, strict=True)
@@ -553,39 +600,23 @@ def _write(company, plan: Plan, batch: ImportBatch, user) -> Written:
         for r, a in zip(rows, accounts, strict=True)
     ]
     bulk_create_with_history(terms, AccountTerms, **history)
-    meters = [
-        Meter(company=company, account_id=a.pk, serial=r.meter_serial, installed_on=r.meter_installed_on)
-        for r, a in zip(rows, accounts, strict=True)
-        if r.meter_serial
-    ]
-    bulk_create_with_history(meters, Meter, **history)
+    return accounts
 
+
+def _ingest_opening_readings(company, rows, batch, user) -> tuple[list, list, list]:
+    """The opening readings through the reading service, all or nothing: (rows, incoming, outcomes)."""
     opening = [r for r in rows if r.opening_gj is not None]
     incoming = [
         Incoming(serial=r.meter_serial, read_at=r.opening_at, value=r.opening_gj, note="期初读数（建档导入）")
         for r in opening
     ]
-    outcomes = (
-        readings_ingest(
-            company=company, incoming=incoming, source=Reading.Source.IMPORT, user=user,
-            all_or_nothing=True, import_batch=batch,
-        )
-        if incoming
-        else []
+    if not incoming:
+        return opening, incoming, []
+    outcomes = readings_ingest(
+        company=company, incoming=incoming, source=Reading.Source.IMPORT, user=user,
+        all_or_nothing=True, import_batch=batch,
     )
-    counts = {
-        "accounts": len(accounts),
-        "customers_new": len(people),
-        "customers_matched": sum(1 for r in rows if r.customer_key[0] == "id" and r.id_hash in customer_ids),
-        "routes_new": len(new_routes),
-        "buildings_new": len(new_buildings),
-        "premises": len(homes),
-        "parts": len(parts),
-        "meters": len(meters),
-        "opening_readings": sum(1 for o in outcomes if o.status != REJECTED),
-        "institution_rows": [r.number for r in rows if r.price_class == INSTITUTION][:1000],
-    }
-    return Written(counts, outcomes, incoming, [r.number for r in opening])
+    return opening, incoming, outcomes
 
 
 def _next_order(route_id):
@@ -626,10 +657,11 @@ def _check(company, table) -> tuple[Plan, Errors]:
     position = {key: i for i, key in enumerate(table.keys)}
     seen = Seen()
     rows = []
+    seasons = {}
     for number, raw in zip(table.numbers, table.rows, strict=True):
         cells = {c.key: (raw[position[c.key]] if c.key in position else "") for c in COLUMNS}
         seen.note(number, cells)
-        row = _read_row(number, cells, errors)
+        row = _read_row(number, cells, errors, seasons)
         if row is not None:
             rows.append(row)
     return _cross_check(company, rows, seen, errors), errors

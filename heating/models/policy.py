@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,28 @@ class PricePolicy(models.Model):
 
     def __str__(self):
         return self.code
+
+    def clean(self):
+        """Policies never overlap (POLICY.md §10.12): a season is billed under exactly one. On PostgreSQL
+        an exclusion constraint (migration 0007) holds the same rule against concurrent writers."""
+        if self.effective_from is None or self.effective_until is None:
+            return
+        other = (
+            PricePolicy.objects.exclude(pk=self.pk)
+            .filter(effective_from__lte=self.effective_until, effective_until__gte=self.effective_from)
+            .order_by("effective_from")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _("执行期与价格政策“%(code)s”（%(start)s 至 %(end)s）重叠；价格政策的执行期不能重叠。"),
+                code="policy_overlap",
+                params={
+                    "code": other.code,
+                    "start": other.effective_from.isoformat(),
+                    "end": other.effective_until.isoformat(),
+                },
+            )
 
     def terms(self) -> PriceTerms:
         return PriceTerms(

@@ -893,3 +893,27 @@ def test_the_api_docs_render(client):
 
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+# --- one source for the billing checks -------------------------------------------------------------
+
+
+def test_the_combination_rules_are_the_engines(api, monkeypatch):
+    """The serializer asks the engine (`problems`) and puts its refusals into words; it keeps no rules."""
+    from heating.api import quote as quote_module
+    from heating.billing import BillingError
+
+    asked = []
+
+    def engine_says(facts, heat_gj=None, prepaid=None):
+        asked.append((facts.price_class, facts.method, heat_gj, prepaid))
+        return (BillingError("exchangers", "exchangers_negative", "exchangers must be at least 0", value=-3),)
+
+    monkeypatch.setattr(quote_module, "problems", engine_says)
+
+    zh = rejected(api, METERED)
+    en = rejected(api, METERED, **{"Accept-Language": "en"})
+
+    assert asked[0] == ("residential", "metered", Decimal("20.000"), None)
+    assert zh == {"exchangers": ["换热器数量不能为负数。"]}
+    assert en == {"exchangers": ["The number of heat exchangers cannot be negative."]}

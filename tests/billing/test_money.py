@@ -31,8 +31,14 @@ def test_money_accepts_int_and_str_but_not_float():
         money(0.015)
 
 
-def test_cent():
-    assert D("0.01") == CENT
+@pytest.mark.parametrize("value", ["7", "7.1", "7.123456", "1E+3", "0E-10", "-0"])
+def test_every_amount_has_the_two_decimals_of_cent(value):
+    """Whatever digits come in, an amount is stored and shown to the cent: "1E+3" is 1000.00."""
+    amount = money(D(value))
+
+    assert CENT.as_tuple() == (0, (1,), -2)
+    assert amount.as_tuple().exponent == -2
+    assert plain(amount) == f"{amount:f}"
 
 
 def test_product_is_exact_so_money_rounds_only_once():

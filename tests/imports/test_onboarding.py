@@ -24,6 +24,7 @@ from tests.factories import (
     BuildingFactory,
     CustomerFactory,
     MeterFactory,
+    PricePolicyFactory,
     RouteFactory,
     aware,
     id_number,
@@ -181,12 +182,15 @@ def test_existing_customers_buildings_and_routes_are_reused(company, alice):
 @pytest.mark.parametrize(
     ("cells", "column", "words"),
     [
-        ({"parts": "building:80"}, "采暖部位", "不能是 building"),
-        ({"price_class": "非居民"}, "采暖部位", "须为 building"),
-        ({"parts": "flat:0"}, "采暖部位", "须大于 0"),
+        ({"parts": "building:80"}, "采暖部位", "第 1 个部位：居民用户按套内建筑面积计费，不能选“building”"),
+        ({"price_class": "非居民"}, "采暖部位", "部位须为“building”"),
+        ({"parts": "flat:0"}, "采暖部位", "第 1 个部位的面积须大于 0"),
         ({"parts": "sauna:10"}, "采暖部位", "未知的采暖部位"),
-        ({"exchangers": "1", "price_class": "非居民", "parts": "building:100"}, "换热器", "只适用于居民"),
-        ({"exchangers": "1", "meter_serial": "X", "meter_installed_on": "2019-10-01"}, "换热器", "计量"),
+        ({"exchangers": "1", "price_class": "非居民", "parts": "building:100"}, "换热器", "按面积收费的居民"),
+        ({"exchangers": "1", "meter_serial": "X", "meter_installed_on": "2019-10-01"}, "换热器", "按面积"),
+        ({"exchangers": "1", "meter_serial": "X", "meter_installed_on": "2019-11-15"}, "换热器", "按面积"),
+        ({"exchangers": "100"}, "换热器", "不能超过 99"),
+        ({"from_season": "2023-2024"}, "起始供暖季", "2023-11-15 没有生效的价格政策"),
         ({"from_season": "2019-2021"}, "起始供暖季", "YYYY-YYYY"),
         ({"opened_on": "2019-02-30"}, "开户日期", "不是"),
         ({"id_number": "370323198001010010"}, "身份证号", "校验位"),
@@ -227,6 +231,19 @@ def test_an_identity_number_under_another_name_is_an_error(company, alice):
     result = run(company, alice, rows, commit=True)
 
     assert [(e["row"], e["column"]) for e in result.errors] == [(3, "身份证号")]
+    assert "张三" not in result.errors[0]["message"]
+    assert "第 2 行" in result.errors[0]["message"]
+
+
+def test_an_identity_number_held_by_another_customer_does_not_name_the_holder(company, alice):
+    CustomerFactory(company=company, name="张建国", id_number=ID_ZHANG)
+
+    result = run(company, alice, [row()], commit=False)
+
+    (error,) = result.errors
+    assert (error["row"], error["column"]) == (2, "身份证号")
+    assert "张建国" not in error["message"] and "张建国" not in str(result.batch.errors)
+    assert "已登记在另一客户名下" in error["message"]
 
 
 def test_a_building_named_differently_in_two_rows_is_an_error(company, alice):
@@ -280,3 +297,54 @@ def test_an_excel_file_with_date_cells_works(company, alice):
     assert result.committed, result.errors
     assert Account.objects.get().opened_on.isoformat() == "2019-10-01"
     assert Reading.objects.get().value_gj == Decimal("12.5")
+
+
+def test_exchangers_are_accepted_when_the_meter_comes_after_the_first_day_of_the_season(company, alice):
+    # POLICY.md §1: metered only with a meter working at the season's start; until then, by area.
+    cells = {"exchangers": "2", "meter_serial": "HM-7", "meter_installed_on": "2019-11-16"}
+
+    result = run(company, alice, [row(**cells)], commit=True)
+
+    assert result.committed, result.errors
+    assert AccountTerms.objects.get().exchangers == 2
+    assert Meter.objects.get().installed_on == datetime.date(2019, 11, 16)
+
+
+def test_a_row_is_checked_under_the_policy_in_force_for_its_season(company, alice):
+    later = row(from_season="2022-2023", opened_on="2022-10-01")
+
+    refused = run(company, alice, [later], commit=False)
+    PricePolicyFactory(
+        effective_from=datetime.date(2021, 11, 15), effective_until=datetime.date(2023, 11, 14)
+    )
+    accepted = run(company, alice, [later], commit=True)
+
+    assert [(e["column"], e["message"]) for e in refused.errors] == [
+        ("起始供暖季", "2022-11-15 没有生效的价格政策")
+    ]
+    assert accepted.committed, accepted.errors
+
+
+def test_the_billing_checks_are_the_engines(company, alice, monkeypatch):
+    """Onboarding asks the engine (`problems`), with the method of the row's first season."""
+    from heating.billing import BillingError
+    from heating.imports import onboarding
+
+    asked = []
+
+    def engine_says(facts, heat_gj=None, prepaid=None):
+        asked.append((facts.method, facts.exchangers, heat_gj))
+        return (BillingError("low_income", "low_income_not_bool", "low_income must be true or false"),)
+
+    monkeypatch.setattr(onboarding, "problems", engine_says)
+    metered = {"meter_serial": "HM-7", "meter_installed_on": "2019-11-15"}
+
+    rows = [row(exchangers="1"), row(account="0100002", unit="1-102", **metered)]
+
+    result = run(company, alice, rows, commit=False)
+
+    assert asked == [("area", 1, None), ("metered", 0, Decimal(0))]
+    assert [(e["row"], e["column"], e["message"]) for e in result.errors] == [
+        (2, "low_income", "困难群体标记须为是或否。"),
+        (3, "low_income", "困难群体标记须为是或否。"),
+    ]
