@@ -363,4 +363,75 @@ class Migration(migrations.Migration):
             name='company',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routes', to='heating.organisation', verbose_name='供热企业'),
         ),
+
+        migrations.AlterField(
+            model_name='accountterms',
+            name='account',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='areadecision',
+            name='account',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='area_decisions', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='historicalaccountterms',
+            name='account',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='historicalareadecision',
+            name='account',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='historicalinstitutionapproval',
+            name='account',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='historicalmeter',
+            name='account',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='historicalpayment',
+            name='account',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='historicalreading',
+            name='import_batch',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.importbatch', verbose_name='导入批次'),
+        ),
+        migrations.AlterField(
+            model_name='historicalreading',
+            name='meter',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='heating.meter', verbose_name='热表'),
+        ),
+        migrations.AlterField(
+            model_name='institutionapproval',
+            name='account',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='institution_approvals', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='meter',
+            name='account',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meters', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='payment',
+            name='account',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='heating.account', verbose_name='账户'),
+        ),
+        migrations.AlterField(
+            model_name='reading',
+            name='import_batch',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='heating.importbatch', verbose_name='导入批次'),
+        ),
+        migrations.AlterField(
+            model_name='reading',
+            name='meter',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='heating.meter', verbose_name='热表'),
+        ),
     ]
