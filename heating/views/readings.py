@@ -11,8 +11,6 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,13 +23,14 @@ from django.views.decorators.http import require_POST
 from heating.models import Building, Meter, Reading, Route
 from heating.reading_messages import refusal_text
 from heating.reading_rules import IMPLAUSIBLE, REJECTED, STORED, UNIT_FACTORS, gj_text
+from heating.selectors.reading_entry import entry_meters
+from heating.selectors.reading_review import review_page
 from heating.selectors.scope import company_staff_required
 from heating.services.meters import meter_replace
 from heating.services.reading_review import reading_confirm, reading_correct, reading_void
 from heating.services.readings import Incoming, readings_ingest, readings_judge
 
 ENTRY_MAX_ROWS = 2000
-REVIEW_PAGE_SIZE = 50
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 UNIT_CHOICES = [(unit, unit) for unit in UNIT_FACTORS]
@@ -50,31 +49,6 @@ def error_texts(exc: ValidationError) -> list[str]:
 
 
 # Entry -----------------------------------------------------------------------------------------
-
-
-def _entry_meters(company, *, building=None, route=None):
-    """The current meters of a building or a route in walking order, with the last valid reading."""
-    valid = Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.VALID)
-    last_valid = valid.order_by("-read_at")
-    meters = (
-        Meter.objects.filter(company=company, removed_on__isnull=True)
-        .select_related("account__premises__building")
-        .annotate(
-            prev_value=Subquery(last_valid.values("value_gj")[:1]),
-            prev_at=Subquery(last_valid.values("read_at")[:1]),
-            pending=Exists(Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.FLAGGED)),
-        )
-    )
-    if building is not None:
-        meters = meters.filter(account__premises__building=building)
-    else:
-        meters = meters.filter(account__premises__building__route=route)
-    return meters.order_by(
-        "account__premises__building__route_order",
-        "account__premises__building__code",
-        "account__premises__unit",
-        "serial",
-    )
 
 
 def _pick(options, wanted: str | None):
@@ -116,7 +90,7 @@ def entry(request):
         building = _pick(buildings, request.GET["building"])
     rows = []
     if route or building:
-        for meter in _entry_meters(company, building=building, route=route):
+        for meter in entry_meters(company, building=building, route=route):
             premises = meter.account.premises
             rows.append(
                 {
@@ -261,19 +235,6 @@ class MeterReplaceForm(forms.Form):
     unit = forms.ChoiceField(label=gettext_lazy("单位"), choices=UNIT_CHOICES, initial="GJ")
 
 
-def _previous_valid():
-    return Reading.objects.filter(
-        meter=OuterRef("meter_id"), status=Reading.Status.VALID, read_at__lt=OuterRef("read_at")
-    ).order_by("-read_at")
-
-
-def _daily_use(reading) -> Decimal | None:
-    if reading.prev_at is None:
-        return None
-    days = Decimal((reading.read_at - reading.prev_at).total_seconds()) / Decimal(86400)
-    return ((reading.value_gj - reading.prev_value) / days).quantize(Decimal("0.001")) if days else None
-
-
 def _flag_labels(flags) -> list[str]:
     return [str(FLAG_LABELS.get(flag, flag)) for flag in flags]
 
@@ -281,19 +242,8 @@ def _flag_labels(flags) -> list[str]:
 @company_staff_required
 def review(request):
     """待复核读数: the company's flagged readings, oldest first, with what they imply."""
-    previous = _previous_valid()
-    flagged = (
-        Reading.objects.filter(company=request.company, status=Reading.Status.FLAGGED)
-        .select_related("meter__account__premises__building")
-        .annotate(
-            prev_value=Subquery(previous.values("value_gj")[:1]),
-            prev_at=Subquery(previous.values("read_at")[:1]),
-        )
-        .order_by("read_at", "pk")
-    )
-    page = Paginator(flagged, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = review_page(request.company, request.GET.get("page"))
     for reading in page:
-        reading.daily_use = _daily_use(reading)
         reading.flag_labels = _flag_labels(reading.flags)
     return render(
         request,
