@@ -646,6 +646,9 @@ DEFAULTS = {
     "confirmed": False,
     "corrects_id": None,
     "void_reason": "",
+    "confirm_reason": "",
+    "confirmed_at": None,
+    "confirmed_by_id": None,
     "reviewed_at": None,
     "reviewed_by_id": None,
 }

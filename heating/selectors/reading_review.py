@@ -6,6 +6,7 @@ from heating.models import Reading
 from heating.reading_rules import Point, daily_use
 
 REVIEW_PAGE_SIZE = 50
+RECENTLY_CONFIRMED = 10
 
 
 def review_queue(company):
@@ -36,3 +37,12 @@ def review_page(company, number) -> Page:
             else None
         )
     return page
+
+
+def recently_confirmed(company, limit: int = RECENTLY_CONFIRMED):
+    """The company's last confirmed readings with why, by whom and when (newest first)."""
+    return (
+        Reading.objects.filter(company=company, confirmed_at__isnull=False)
+        .select_related("meter", "confirmed_by")
+        .order_by("-confirmed_at", "-pk")[:limit]
+    )

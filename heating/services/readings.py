@@ -416,13 +416,14 @@ def _copy_line(row: dict) -> str:
             _text(row["api_token_id"]),
             "f",  # confirmed
             "",  # void_reason
+            "",  # confirm_reason
         )
     )
 
 
 def _copy_readings(rows: list[dict]) -> None:
     """COPY in text format, a block at a time: several times faster than psycopg's write_row."""
-    columns = ", ".join((*_COLUMNS, "confirmed", "void_reason"))
+    columns = ", ".join((*_COLUMNS, "confirmed", "void_reason", "confirm_reason"))
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY heating_reading ({columns}) FROM STDIN") as copy:
             for chunk in _chunks(rows, 5000):

@@ -24,7 +24,7 @@ from heating.models import Building, Meter, Reading, Route
 from heating.reading_messages import refusal_text
 from heating.reading_rules import IMPLAUSIBLE, REJECTED, STORED, UNIT_FACTORS, gj_text
 from heating.selectors.reading_entry import entry_meters
-from heating.selectors.reading_review import review_page
+from heating.selectors.reading_review import recently_confirmed, review_page
 from heating.selectors.scope import company_staff_required
 from heating.services.meters import meter_replace
 from heating.services.reading_review import reading_confirm, reading_correct, reading_void
@@ -213,6 +213,10 @@ def entry_save(request):
 # Review ----------------------------------------------------------------------------------------
 
 
+class ConfirmForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("确认原因"), max_length=200)
+
+
 class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("作废原因"), max_length=200)
 
@@ -248,7 +252,11 @@ def review(request):
     return render(
         request,
         "heating/readings/review.html",
-        {"page": page, "void_form": VoidForm(), "correct_form": CorrectForm()},
+        {
+            "page": page,
+            "recently_confirmed": recently_confirmed(request.company),
+            "correct_form": CorrectForm(),
+        },
     )
 
 
@@ -286,7 +294,8 @@ def _valid(form, message):
 @require_POST
 def reading_confirm_view(request, pk):
     def confirm(reading):
-        reading_confirm(reading=reading, user=request.user)
+        data = _valid(ConfirmForm(request.POST), _("请填写确认原因，例如核实过的情况"))
+        reading_confirm(reading=reading, user=request.user, reason=data["reason"])
 
     return _review(request, pk, confirm, _("已确认 %(serial)s 的读数"))
 
@@ -324,7 +333,7 @@ def _company_meter(request, serial):
 
 def _meter_page(request, meter, replace_form, status=200):
     readings = list(
-        meter.readings.select_related("created_by", "reviewed_by").order_by("read_at", "pk")
+        meter.readings.select_related("created_by", "reviewed_by", "confirmed_by").order_by("read_at", "pk")
     )
     corrected_by = defaultdict(list)
     for reading in readings:
@@ -341,7 +350,6 @@ def _meter_page(request, meter, replace_form, status=200):
             "account_meters": meter.account.meters.order_by("installed_on", "pk"),
             "readings": readings,
             "replace_form": replace_form,
-            "void_form": VoidForm(),
             "correct_form": CorrectForm(),
         },
         status=status,
