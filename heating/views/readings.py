@@ -4,14 +4,14 @@ Every write goes through heating.services (readings_ingest, reading_review, mete
 only scope by the clerk's company, parse input and show the services' answers.
 """
 import datetime
-import json
+import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,8 @@ from heating.selectors.scope import company_staff_required
 from heating.services.meters import meter_replace
 from heating.services.reading_review import reading_confirm, reading_correct, reading_void
 from heating.services.readings import Incoming, readings_ingest, readings_judge
+
+from .page_input import BadJson, json_object, storable
 
 ENTRY_MAX_ROWS = 2000
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -124,38 +126,50 @@ class _BadPayload(ValueError):
 
 
 _READ_AT = forms.DateTimeField(input_formats=INPUT_FORMATS)
+SERIAL_MAX = Meter._meta.get_field("serial").max_length
+VALUE_MAX_CHARS = 40
+# What a person types (ASCII digits, one point); Decimal alone would also take "NaN" and "1e-999999999".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
-def _decimal(text) -> Decimal:
-    """The typed value; anything that is not a number becomes NaN, which the rules refuse."""
-    try:
-        return Decimal(str(text).strip())
-    except InvalidOperation:
+def _decimal(value) -> Decimal:
+    """The typed value; anything that is not a plain number becomes NaN, which the rules refuse."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > VALUE_MAX_CHARS or not _NUMBER.fullmatch(text):
         return Decimal("NaN")
+    return Decimal(text)
+
+
+def _read_at(value) -> datetime.datetime:
+    if not isinstance(value, str) or not storable(value):
+        raise _BadPayload(_("请填写正确的抄表时间"))
+    try:
+        return _READ_AT.clean(value)
+    except ValidationError:
+        raise _BadPayload(_("请填写正确的抄表时间")) from None
+
+
+def _serial(row) -> str:
+    serial = row.get("serial") if isinstance(row, dict) else None
+    if not isinstance(serial, str) or not 0 < len(serial) <= SERIAL_MAX or not storable(serial):
+        raise _BadPayload(_("表号须为 1 至 %(max)d 个字符的文字") % {"max": SERIAL_MAX})
+    return serial
 
 
 def _entry_payload(request) -> list[Incoming]:
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        body = json_object(request)
+    except BadJson:
         raise _BadPayload(_("请求格式不正确")) from None
-    if not isinstance(body, dict):
-        raise _BadPayload(_("请求格式不正确"))
-    try:
-        read_at = _READ_AT.clean(body.get("read_at"))
-    except ValidationError:
-        raise _BadPayload(_("请填写正确的抄表时间")) from None
+    read_at = _read_at(body.get("read_at"))
     rows = body.get("rows")
     if not isinstance(rows, list) or not rows:
         raise _BadPayload(_("没有填写读数"))
     if len(rows) > ENTRY_MAX_ROWS:
         raise _BadPayload(_("一次最多保存 %d 条读数") % ENTRY_MAX_ROWS)
-    incoming = []
-    for row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("serial"), str):
-            raise _BadPayload(_("请求格式不正确"))
-        incoming.append(Incoming(serial=row["serial"], read_at=read_at, value=_decimal(row.get("value"))))
-    return incoming
+    return [Incoming(serial=_serial(row), read_at=read_at, value=_decimal(row.get("value"))) for row in rows]
 
 
 def _row_answer(item: Incoming, outcome, *, saved: bool | None) -> dict:
@@ -262,8 +276,9 @@ def review(request):
 
 def _back(request, reading):
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    # A path on this site only: redirect() would take any other word for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
     return redirect("meter-detail", serial=reading.meter.serial)
 
 
@@ -326,6 +341,8 @@ def reading_correct_view(request, pk):
 
 
 def _company_meter(request, serial):
+    if not storable(serial):
+        raise Http404  # no meter has such a serial, and the database would refuse to look
     return get_object_or_404(
         Meter.objects.select_related("account__premises__building"), company=request.company, serial=serial
     )
