@@ -6,6 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from heating.api.auth import LAST_USED_RESOLUTION, CompanyTokenAuthentication, touch
@@ -264,3 +265,28 @@ def test_the_user_is_anonymous_and_auth_is_the_token(company, rf):
 
     assert not user.is_authenticated
     assert auth == token and auth.company == company
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_copy_button_copies_the_new_key(live_server, page, company):
+    MembershipFactory(organisation=company, role=Role.MANAGER, user__username="boss")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
+    page.goto(live_server.url + reverse("login") + "?next=" + LIST)
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "pw")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/company/tokens/$"))
+    page.fill("#token-name", "远传系统A")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/company/tokens/$"))
+
+    key = page.locator("#new-key").input_value()
+    page.get_by_role("button", name="复制").click()
+
+    expect(page.locator("#copy-status")).to_have_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    page.reload()  # POST/redirect/GET: a refresh shows the list, creates nothing, shows no key
+    expect(page.locator("#new-key")).to_have_count(0)
+    assert ApiToken.objects.count() == 1
