@@ -232,20 +232,43 @@ def _judge_one(c: Candidate, line: _MeterLine, client_ids, live, limits: Limits)
     return Outcome(c.index, STORED, None, flags)
 
 
+DAY = 86400  # seconds
+DAILY_USE_PLACES = Decimal("0.001")
+
+
+def interval(earlier: Point, later: Point) -> tuple[Decimal, int]:
+    """What daily use is made of: heat used between two readings and the whole seconds between them.
+
+    Daily use = used × DAY ÷ seconds. The rules compare it by cross-multiplying (`_exceeds`), so no
+    division is rounded; pages show it with `daily_use`. Both start here."""
+    return later.value - earlier.value, int((later.read_at - earlier.read_at).total_seconds())
+
+
+def daily_use(earlier: Point, later: Point) -> Decimal | None:
+    """GJ a day between two readings, to three decimals, as people read it; None without time between."""
+    used, seconds = interval(earlier, later)
+    if seconds <= 0:
+        return None
+    return (used * DAY / seconds).quantize(DAILY_USE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _exceeds(used: Decimal, seconds: int, per_day: Decimal) -> bool:
+    """used × DAY ÷ seconds > per_day, without dividing."""
+    return used * DAY > per_day * seconds
+
+
 def _implausible(c: Candidate, before: Point, before_that: Point | None, limits: Limits) -> bool:
     """Far above what both the home's area and the meter's previous interval suggest.
 
-    Daily use = Δvalue ÷ Δtime; compared by cross-multiplying, so no division is rounded. With
-    neither an area nor a previous interval to compare with, nothing is implausible.
+    With neither an area nor a previous interval to compare with, nothing is implausible.
     """
-    used = c.value_gj - before.value
-    seconds = int((c.read_at - before.read_at).total_seconds())
+    used, seconds = interval(before, Point(c.read_at, c.value_gj))
     if used <= 0 or seconds <= 0:
         return False
-    above_area = used * 86400 > c.area_m2 * limits.max_daily_gj_per_m2 * seconds
+    above_area = _exceeds(used, seconds, c.area_m2 * limits.max_daily_gj_per_m2)
     if before_that is not None:
-        earlier_used = before.value - before_that.value
-        earlier_seconds = int((before.read_at - before_that.read_at).total_seconds())
+        earlier_used, earlier_seconds = interval(before_that, before)
         if earlier_seconds > 0 and earlier_used > 0:
+            # This interval's daily use above `history_factor` times the one before, cross-multiplied.
             return above_area and used * earlier_seconds > earlier_used * limits.history_factor * seconds
     return above_area and c.area_m2 > 0

@@ -69,11 +69,47 @@ def test_q_is_closing_minus_opening(account, meter):
         (datetime.datetime(2019, 11, 15, 16, 0, tzinfo=datetime.UTC), False),
     ],
 )
-def test_the_opening_is_the_last_reading_on_or_before_the_first_day(account, meter, at, counts):
+def test_a_reading_on_the_first_day_opens_the_season_else_the_last_before_it(account, meter, at, counts):
     read(meter, aware(2019, 11, 1), "1000")
     read(meter, at, "1001")
     read(meter, aware(2020, 3, 15, 8), "1020")
     assert usage_of(account).heat_gj == (D("19") if counts else D("20"))
+
+
+def test_hourly_reads_span_the_first_reading_of_the_first_day_to_the_last_of_the_last(account, meter):
+    """POLICY.md §7 as amended (§12.10): the earliest of the first day, the latest of the last day."""
+    read(meter, aware(2019, 11, 15, 0), "1000")
+    read(meter, aware(2019, 11, 15, 23), "1001")
+    read(meter, aware(2020, 3, 15, 0), "1020")
+    read(meter, aware(2020, 3, 15, 23), "1021")
+    assert usage_of(account).heat_gj == D("21")
+
+
+def test_the_opening_is_the_earliest_of_the_first_day_not_the_last_before_it(account, meter):
+    read(meter, aware(2019, 11, 14, 22), "995")
+    opening = read(meter, aware(2019, 11, 15, 8), "1000")
+    read(meter, aware(2019, 11, 15, 18), "1002")
+    closing = read(meter, aware(2020, 3, 16, 9), "1030")
+    [span] = usage_of(account).spans
+    assert (span.opening, span.closing, span.used_gj) == (opening, closing, D("30"))
+
+
+def test_the_closing_is_the_latest_of_the_last_day_not_the_first_after_it(account, meter):
+    opening = read(meter, aware(2019, 11, 10), "1000")
+    read(meter, aware(2020, 3, 15, 8), "1020")
+    closing = read(meter, aware(2020, 3, 15, 20), "1022")
+    read(meter, aware(2020, 3, 16, 1), "1023")
+    [span] = usage_of(account).spans
+    assert (span.opening, span.closing, span.used_gj) == (opening, closing, D("22"))
+
+
+def test_a_void_reading_on_an_end_day_does_not_open_or_close(account, meter):
+    void = dict(status=Reading.Status.VOID, void_reason="misread")
+    read(meter, aware(2019, 11, 15, 0), "999", **void)
+    read(meter, aware(2019, 11, 15, 9), "1000")
+    read(meter, aware(2020, 3, 15, 9), "1020")
+    read(meter, aware(2020, 3, 15, 23), "1090", **void)
+    assert usage_of(account).heat_gj == D("20")
 
 
 @pytest.mark.parametrize(
@@ -87,7 +123,7 @@ def test_the_opening_is_the_last_reading_on_or_before_the_first_day(account, met
         (datetime.datetime(2020, 3, 14, 15, 59, tzinfo=datetime.UTC), False),
     ],
 )
-def test_the_closing_is_the_first_reading_on_or_after_the_last_day(account, meter, at, counts):
+def test_a_reading_on_the_last_day_closes_the_season_else_the_first_after_it(account, meter, at, counts):
     read(meter, aware(2019, 11, 15, 8), "1000")
     read(meter, at, "1020")
     read(meter, aware(2020, 3, 20), "1025")

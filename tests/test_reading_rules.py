@@ -29,6 +29,7 @@ from heating.reading_rules import (
     Point,
     ReadingError,
     Stored,
+    daily_use,
     gj_text,
     judge,
     to_gj,
@@ -788,3 +789,34 @@ def test_what_the_batch_stored_is_judged_as_if_it_had_been_in_the_database(valid
         client_ids={k.client_id: (METER, k.read_at, k.value_gj) for k, _ in kept if k.client_id},
     )
     assert judge(candidates[half:], after_first, LIMITS) == together[half:]
+
+
+# Daily use: one definition for the rules and the pages ------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    used=st.decimals(min_value=D("0.000001"), max_value=D("10000"), places=6),
+    seconds=st.integers(min_value=1, max_value=200 * 86400),
+    area=st.decimals(min_value=D("1"), max_value=D("500"), places=2),
+)
+def test_shown_daily_use_agrees_with_the_flag_on_the_area_limit(used, seconds, area):
+    """A reading flagged on its area never shows a daily use below the area limit, nor one above it
+    when it is not flagged (no history to compare with), whatever the interval."""
+    before = Point(datetime.datetime(2023, 12, 1, 8, tzinfo=TZ), D("100"))
+    after = Point(before.read_at + datetime.timedelta(seconds=seconds), before.value + used)
+    limit = area * LIMITS.max_daily_gj_per_m2
+    candidate = Candidate(0, METER, after.read_at, after.value, None, area)
+    (outcome,) = judge([candidate], Stored(valid={METER: [before]}), LIMITS)
+    shown = daily_use(before, after)
+    if IMPLAUSIBLE in outcome.flags:
+        assert shown >= limit.quantize(D("0.001"))
+    else:
+        assert shown <= limit.quantize(D("0.001"))
+
+
+def test_daily_use_counts_whole_seconds_as_the_rules_do():
+    before = Point(datetime.datetime(2023, 12, 1, 8, tzinfo=TZ), D("100"))
+    after = Point(before.read_at + datetime.timedelta(seconds=1, microseconds=500000), D("101"))
+    assert daily_use(before, after) == D("86400.000")
+    assert daily_use(before, before) is None

@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -330,6 +330,47 @@ def test_readings_judge_writes_nothing(company, meter):
     assert not Reading.objects.exists()
 
 
+# Losing a race on a client key: judged again in the service ------------------------------------------
+
+
+def test_a_write_race_on_a_client_id_is_judged_again(company, meter, monkeypatch):
+    """Another writer stored the same reading between our judgement and our insert."""
+    real = service._ingest_once
+    calls = []
+
+    def racing(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            real(**kwargs)  # "the other writer" wins...
+            raise IntegrityError("unique_client_reading_id")  # ...and ours trips on the constraint
+        return real(**kwargs)
+
+    monkeypatch.setattr(service, "_ingest_once", racing)
+
+    [result] = ingest(company, [incoming(meter, 1, "5", "raced")])
+
+    assert (result.status, len(calls)) == (DUPLICATE, 2)
+    assert Reading.objects.count() == 1
+
+
+def test_a_race_that_keeps_losing_is_readings_busy_and_stores_nothing(company, meter, monkeypatch):
+    real_insert = service.insert_readings
+    calls = []
+
+    def losing(rows):
+        calls.append(1)
+        real_insert(rows)
+        raise IntegrityError("unique_client_reading_id")
+
+    monkeypatch.setattr(service, "insert_readings", losing)
+
+    with pytest.raises(service.ReadingsBusy):
+        ingest(company, [incoming(meter, 1, "5", "raced")])
+
+    assert len(calls) == service.INGEST_ATTEMPTS
+    assert not Reading.objects.exists()  # every attempt was rolled back
+
+
 # In service: from the day a meter is installed to the day it is removed ------------------------------
 
 
@@ -605,6 +646,9 @@ DEFAULTS = {
     "confirmed": False,
     "corrects_id": None,
     "void_reason": "",
+    "confirm_reason": "",
+    "confirmed_at": None,
+    "confirmed_by_id": None,
     "reviewed_at": None,
     "reviewed_by_id": None,
 }

@@ -7,7 +7,6 @@ import datetime
 import decimal
 import re
 
-from django.db import IntegrityError, connection
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 
 from heating.models import Reading
 from heating.reading_rules import DUPLICATE, KINDS, REJECTED, STORED, UNIT_FACTORS
-from heating.services.readings import Incoming, readings_ingest
+from heating.services.readings import Incoming, ReadingsBusy, readings_ingest
 
 from .auth import CompanyTokenAuthentication, HasCompanyToken
 from .quote import QuoteJSONParser
@@ -32,9 +31,6 @@ _TIME = re.compile(
     r"(?P<offset>[Zz]|[+-][0-9]{2}:?[0-9]{2})?",
     re.ASCII,
 )
-# The same batch may race another one writing the same reading_id to a different meter; the loser
-# hits the unique (company, client_id) constraint. Judged again, it gets its proper outcome.
-INGEST_ATTEMPTS = 3
 
 
 class StrictCharField(serializers.CharField):
@@ -202,23 +198,6 @@ def _incoming(reading: dict) -> Incoming:
     )
 
 
-class BusyError(Exception):
-    pass
-
-
-def _ingest(token, incoming):
-    # PostgreSQL's COPY runs on the driver's cursor, so its errors come unwrapped by Django.
-    integrity_errors = (IntegrityError, connection.Database.IntegrityError)
-    for _attempt in range(INGEST_ATTEMPTS):
-        try:
-            return readings_ingest(
-                company=token.company, incoming=incoming, source=Reading.Source.API, api_token=token
-            )
-        except integrity_errors:
-            continue  # the whole batch was rolled back: judge it again against what is now stored
-    raise BusyError
-
-
 class ReadingBatchView(APIView):
     """Store a batch of register readings for the token's company; each reading is judged alone."""
 
@@ -318,8 +297,13 @@ class ReadingBatchView(APIView):
         serializer.is_valid(raise_exception=True)
         readings = serializer.validated_data["readings"]
         try:
-            outcomes = _ingest(request.auth, [_incoming(r) for r in readings])
-        except BusyError:
+            outcomes = readings_ingest(
+                company=request.auth.company,
+                incoming=[_incoming(r) for r in readings],
+                source=Reading.Source.API,
+                api_token=request.auth,
+            )
+        except ReadingsBusy:
             return Response(
                 {"detail": _("同一批读数正与其他请求冲突，未保存任何读数，请稍后重发。")},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,

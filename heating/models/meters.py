@@ -86,6 +86,18 @@ class Reading(models.Model):
         verbose_name=_("更正的读数"),
     )
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    # Who confirmed a held reading, when and why: a later review (a void) does not overwrite them.
+    confirm_reason = models.CharField(_("确认原因"), max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("确认人"),
+    )
     reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,

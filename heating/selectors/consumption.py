@@ -1,9 +1,10 @@
 """Heat used in a season, per metered account, from its meters' cumulative readings (POLICY.md §7).
 
-Opening reading: a meter's last live reading on or before the season's first day (or, for a meter
-installed during the season, its first reading, which must be taken by the end of the installation
-day). Closing reading: its first live reading on or after the last day (or, for a meter removed during
-the season, its last reading, which must be taken on or after the removal day). Q is the sum of the
+Opening reading: a meter's earliest live reading on the season's first day, or, if that day has none,
+its last one before it (for a meter installed during the season, its first reading, which must be taken
+by the end of the installation day). Closing reading: its latest live reading on the last day, or, if
+that day has none, its first one after it (for a meter removed during the season, its last reading,
+which must be taken on or after the removal day). Q is the sum of the
 meters' spans. A meter removed on or before the first day is not the season's (as for the facts).
 An estimated or customer reading never settles alone: an endpoint must be an actual (or exchange)
 reading or one staff confirmed; a flagged one must be reviewed first. Accounts that cannot be
@@ -15,11 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from heating.models import Account, Meter, Reading
 from heating.models.policy import season_days
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -86,12 +90,15 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
     readings (correlated subqueries), and the readings themselves.
     """
     first_day, last_day = season_days(start_year)
-    opening_before = _local_midnight(first_day + datetime.timedelta(days=1))
-    closing_from = _local_midnight(last_day)
+    first_from, first_until = _local_midnight(first_day), _local_midnight(first_day + ONE_DAY)
+    last_from, last_until = _local_midnight(last_day), _local_midnight(last_day + ONE_DAY)
     live = Reading.objects.filter(meter=OuterRef("pk")).exclude(status=Reading.Status.VOID)
 
     def first(qs, order):
         return Subquery(qs.order_by(order).values("id")[:1])
+
+    on_first_day = live.filter(read_at__gte=first_from, read_at__lt=first_until)
+    on_last_day = live.filter(read_at__gte=last_from, read_at__lt=last_until)
 
     meters = list(
         Meter.objects.filter(
@@ -100,8 +107,12 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
             installed_on__lte=last_day,
         )
         .annotate(
-            opening_id=first(live.filter(read_at__lt=opening_before), "-read_at"),
-            closing_id=first(live.filter(read_at__gte=closing_from), "read_at"),
+            opening_id=Coalesce(
+                first(on_first_day, "read_at"), first(live.filter(read_at__lt=first_from), "-read_at")
+            ),
+            closing_id=Coalesce(
+                first(on_last_day, "-read_at"), first(live.filter(read_at__gte=last_until), "read_at")
+            ),
             first_id=first(live, "read_at"),
             last_id=first(live, "-read_at"),
         )
@@ -118,7 +129,7 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
             # A first reading after the installation day is not the installation reading, and a last
             # reading before the removal day is not the removal reading: the use in between is
             # unknown, not zero.
-            _local_midnight(meter.installed_on + datetime.timedelta(days=1)) if installed_in_season else None,
+            _local_midnight(meter.installed_on + ONE_DAY) if installed_in_season else None,
             _local_midnight(meter.removed_on) if removed_in_season else None,
         )
         wanted.update(i for i in ends[meter.id][:2] if i)

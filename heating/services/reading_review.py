@@ -49,12 +49,14 @@ def _valid_neighbours(reading: Reading) -> tuple[Point | None, Point | None]:
 
 
 @transaction.atomic
-def reading_confirm(*, reading: Reading, user) -> Reading:
-    """A flagged reading (or a valid, unconfirmed one) becomes valid and staff-confirmed.
+def reading_confirm(*, reading: Reading, user, reason: str) -> Reading:
+    """A flagged reading (or a valid, unconfirmed one) becomes valid and staff-confirmed, with the
+    reason, who and when recorded.
 
-    Refused when the reading would break the time order of the meter's valid readings: such a
-    reading has to be voided or corrected instead.
+    Refused without a reason, and when the reading would break the time order of the meter's valid
+    readings: such a reading has to be voided or corrected instead.
     """
+    reason = _reason(reason)
     _lock(reading)
     locked = (
         Reading.objects.select_for_update()
@@ -79,12 +81,15 @@ def reading_confirm(*, reading: Reading, user) -> Reading:
             code="out_of_order",
             params={"reason": refusal_text(outcome.code, outcome.params, outcome.reason)},
         )
+    now = timezone.now()
     locked.status = Reading.Status.VALID
     locked.confirmed = True
-    locked.reviewed_at = timezone.now()
-    locked.reviewed_by = user
+    locked.confirm_reason = reason
+    locked.confirmed_at = locked.reviewed_at = now
+    locked.confirmed_by = locked.reviewed_by = user
     locked._history_user = user
-    locked.save(update_fields=["status", "confirmed", "reviewed_at", "reviewed_by"])
+    confirmation = ["confirm_reason", "confirmed_at", "confirmed_by", "reviewed_at", "reviewed_by"]
+    locked.save(update_fields=["status", "confirmed", *confirmation])
     return locked
 
 

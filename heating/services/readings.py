@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,6 +39,17 @@ from heating.reading_rules import (
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 # Rows per statement where a portable statement lists its parameters one by one.
 CHUNK = 2000
+# Writers to different meters may race on one client key (reading_id): the meter locks do not order
+# them, so the loser trips the unique (company, client_id) at insert. Judged again, it gets its proper
+# outcome (a duplicate or a conflict); after this many tries it gives up.
+INGEST_ATTEMPTS = 3
+
+
+class ReadingsBusy(IntegrityError):
+    """The readings kept colliding with concurrent writers; nothing of them was stored.
+
+    An IntegrityError, so that callers that already treat a write conflict as "try again later"
+    keep doing so; PostgreSQL's COPY raises the driver's own error, which this one replaces."""
 
 
 class Incoming(NamedTuple):
@@ -284,7 +295,27 @@ def readings_ingest(
     With `all_or_nothing`, a single refused reading means nothing is written (files, keyboard);
     otherwise each reading stands on its own (the remote API). Concurrent writers to the same
     meters are serialised by locking those meters first (a no-op on SQLite, which locks the file).
+    A write that loses a race on a client key is judged again (INGEST_ATTEMPTS), then ReadingsBusy.
     """
+    # PostgreSQL's COPY runs on the driver's cursor, so its errors come unwrapped by Django.
+    integrity_errors = (IntegrityError, connection.Database.IntegrityError)
+    for _attempt in range(INGEST_ATTEMPTS):
+        try:
+            return _ingest_once(
+                company=company,
+                incoming=incoming,
+                source=source,
+                user=user,
+                all_or_nothing=all_or_nothing,
+                import_batch=import_batch,
+                api_token=api_token,
+            )
+        except integrity_errors as exc:
+            last = exc  # this attempt was rolled back: judge again against what is now stored
+    raise ReadingsBusy("the readings kept colliding with concurrent writers") from last
+
+
+def _ingest_once(*, company, incoming, source, user, all_or_nothing, import_batch, api_token):
     now = timezone.now()
     with transaction.atomic():
         serials = sorted({item.serial for item in incoming})
@@ -385,13 +416,14 @@ def _copy_line(row: dict) -> str:
             _text(row["api_token_id"]),
             "f",  # confirmed
             "",  # void_reason
+            "",  # confirm_reason
         )
     )
 
 
 def _copy_readings(rows: list[dict]) -> None:
     """COPY in text format, a block at a time: several times faster than psycopg's write_row."""
-    columns = ", ".join((*_COLUMNS, "confirmed", "void_reason"))
+    columns = ", ".join((*_COLUMNS, "confirmed", "void_reason", "confirm_reason"))
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY heating_reading ({columns}) FROM STDIN") as copy:
             for chunk in _chunks(rows, 5000):

@@ -4,16 +4,14 @@ Every write goes through heating.services (readings_ingest, reading_review, mete
 only scope by the clerk's company, parse input and show the services' answers.
 """
 import datetime
-import json
+import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +23,16 @@ from django.views.decorators.http import require_POST
 from heating.models import Building, Meter, Reading, Route
 from heating.reading_messages import refusal_text
 from heating.reading_rules import IMPLAUSIBLE, REJECTED, STORED, UNIT_FACTORS, gj_text
+from heating.selectors.reading_entry import entry_meters
+from heating.selectors.reading_review import recently_confirmed, review_page
 from heating.selectors.scope import company_staff_required
 from heating.services.meters import meter_replace
 from heating.services.reading_review import reading_confirm, reading_correct, reading_void
 from heating.services.readings import Incoming, readings_ingest, readings_judge
 
+from .page_input import BadJson, json_object, storable
+
 ENTRY_MAX_ROWS = 2000
-REVIEW_PAGE_SIZE = 50
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 UNIT_CHOICES = [(unit, unit) for unit in UNIT_FACTORS]
@@ -50,31 +51,6 @@ def error_texts(exc: ValidationError) -> list[str]:
 
 
 # Entry -----------------------------------------------------------------------------------------
-
-
-def _entry_meters(company, *, building=None, route=None):
-    """The current meters of a building or a route in walking order, with the last valid reading."""
-    valid = Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.VALID)
-    last_valid = valid.order_by("-read_at")
-    meters = (
-        Meter.objects.filter(company=company, removed_on__isnull=True)
-        .select_related("account__premises__building")
-        .annotate(
-            prev_value=Subquery(last_valid.values("value_gj")[:1]),
-            prev_at=Subquery(last_valid.values("read_at")[:1]),
-            pending=Exists(Reading.objects.filter(meter=OuterRef("pk"), status=Reading.Status.FLAGGED)),
-        )
-    )
-    if building is not None:
-        meters = meters.filter(account__premises__building=building)
-    else:
-        meters = meters.filter(account__premises__building__route=route)
-    return meters.order_by(
-        "account__premises__building__route_order",
-        "account__premises__building__code",
-        "account__premises__unit",
-        "serial",
-    )
 
 
 def _pick(options, wanted: str | None):
@@ -116,7 +92,7 @@ def entry(request):
         building = _pick(buildings, request.GET["building"])
     rows = []
     if route or building:
-        for meter in _entry_meters(company, building=building, route=route):
+        for meter in entry_meters(company, building=building, route=route):
             premises = meter.account.premises
             rows.append(
                 {
@@ -150,38 +126,50 @@ class _BadPayload(ValueError):
 
 
 _READ_AT = forms.DateTimeField(input_formats=INPUT_FORMATS)
+SERIAL_MAX = Meter._meta.get_field("serial").max_length
+VALUE_MAX_CHARS = 40
+# What a person types (ASCII digits, one point); Decimal alone would also take "NaN" and "1e-999999999".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
-def _decimal(text) -> Decimal:
-    """The typed value; anything that is not a number becomes NaN, which the rules refuse."""
-    try:
-        return Decimal(str(text).strip())
-    except InvalidOperation:
+def _decimal(value) -> Decimal:
+    """The typed value; anything that is not a plain number becomes NaN, which the rules refuse."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > VALUE_MAX_CHARS or not _NUMBER.fullmatch(text):
         return Decimal("NaN")
+    return Decimal(text)
+
+
+def _read_at(value) -> datetime.datetime:
+    if not isinstance(value, str) or not storable(value):
+        raise _BadPayload(_("请填写正确的抄表时间"))
+    try:
+        return _READ_AT.clean(value)
+    except ValidationError:
+        raise _BadPayload(_("请填写正确的抄表时间")) from None
+
+
+def _serial(row) -> str:
+    serial = row.get("serial") if isinstance(row, dict) else None
+    if not isinstance(serial, str) or not 0 < len(serial) <= SERIAL_MAX or not storable(serial):
+        raise _BadPayload(_("表号须为 1 至 %(max)d 个字符的文字") % {"max": SERIAL_MAX})
+    return serial
 
 
 def _entry_payload(request) -> list[Incoming]:
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        body = json_object(request)
+    except BadJson:
         raise _BadPayload(_("请求格式不正确")) from None
-    if not isinstance(body, dict):
-        raise _BadPayload(_("请求格式不正确"))
-    try:
-        read_at = _READ_AT.clean(body.get("read_at"))
-    except ValidationError:
-        raise _BadPayload(_("请填写正确的抄表时间")) from None
+    read_at = _read_at(body.get("read_at"))
     rows = body.get("rows")
     if not isinstance(rows, list) or not rows:
         raise _BadPayload(_("没有填写读数"))
     if len(rows) > ENTRY_MAX_ROWS:
         raise _BadPayload(_("一次最多保存 %d 条读数") % ENTRY_MAX_ROWS)
-    incoming = []
-    for row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("serial"), str):
-            raise _BadPayload(_("请求格式不正确"))
-        incoming.append(Incoming(serial=row["serial"], read_at=read_at, value=_decimal(row.get("value"))))
-    return incoming
+    return [Incoming(serial=_serial(row), read_at=read_at, value=_decimal(row.get("value"))) for row in rows]
 
 
 def _row_answer(item: Incoming, outcome, *, saved: bool | None) -> dict:
@@ -239,6 +227,10 @@ def entry_save(request):
 # Review ----------------------------------------------------------------------------------------
 
 
+class ConfirmForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("确认原因"), max_length=200)
+
+
 class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("作废原因"), max_length=200)
 
@@ -261,19 +253,6 @@ class MeterReplaceForm(forms.Form):
     unit = forms.ChoiceField(label=gettext_lazy("单位"), choices=UNIT_CHOICES, initial="GJ")
 
 
-def _previous_valid():
-    return Reading.objects.filter(
-        meter=OuterRef("meter_id"), status=Reading.Status.VALID, read_at__lt=OuterRef("read_at")
-    ).order_by("-read_at")
-
-
-def _daily_use(reading) -> Decimal | None:
-    if reading.prev_at is None:
-        return None
-    days = Decimal((reading.read_at - reading.prev_at).total_seconds()) / Decimal(86400)
-    return ((reading.value_gj - reading.prev_value) / days).quantize(Decimal("0.001")) if days else None
-
-
 def _flag_labels(flags) -> list[str]:
     return [str(FLAG_LABELS.get(flag, flag)) for flag in flags]
 
@@ -281,31 +260,25 @@ def _flag_labels(flags) -> list[str]:
 @company_staff_required
 def review(request):
     """待复核读数: the company's flagged readings, oldest first, with what they imply."""
-    previous = _previous_valid()
-    flagged = (
-        Reading.objects.filter(company=request.company, status=Reading.Status.FLAGGED)
-        .select_related("meter__account__premises__building")
-        .annotate(
-            prev_value=Subquery(previous.values("value_gj")[:1]),
-            prev_at=Subquery(previous.values("read_at")[:1]),
-        )
-        .order_by("read_at", "pk")
-    )
-    page = Paginator(flagged, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = review_page(request.company, request.GET.get("page"))
     for reading in page:
-        reading.daily_use = _daily_use(reading)
         reading.flag_labels = _flag_labels(reading.flags)
     return render(
         request,
         "heating/readings/review.html",
-        {"page": page, "void_form": VoidForm(), "correct_form": CorrectForm()},
+        {
+            "page": page,
+            "recently_confirmed": recently_confirmed(request.company),
+            "correct_form": CorrectForm(),
+        },
     )
 
 
 def _back(request, reading):
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    # A path on this site only: redirect() would take any other word for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
     return redirect("meter-detail", serial=reading.meter.serial)
 
 
@@ -336,7 +309,8 @@ def _valid(form, message):
 @require_POST
 def reading_confirm_view(request, pk):
     def confirm(reading):
-        reading_confirm(reading=reading, user=request.user)
+        data = _valid(ConfirmForm(request.POST), _("请填写确认原因，例如核实过的情况"))
+        reading_confirm(reading=reading, user=request.user, reason=data["reason"])
 
     return _review(request, pk, confirm, _("已确认 %(serial)s 的读数"))
 
@@ -367,6 +341,8 @@ def reading_correct_view(request, pk):
 
 
 def _company_meter(request, serial):
+    if not storable(serial):
+        raise Http404  # no meter has such a serial, and the database would refuse to look
     return get_object_or_404(
         Meter.objects.select_related("account__premises__building"), company=request.company, serial=serial
     )
@@ -374,7 +350,7 @@ def _company_meter(request, serial):
 
 def _meter_page(request, meter, replace_form, status=200):
     readings = list(
-        meter.readings.select_related("created_by", "reviewed_by").order_by("read_at", "pk")
+        meter.readings.select_related("created_by", "reviewed_by", "confirmed_by").order_by("read_at", "pk")
     )
     corrected_by = defaultdict(list)
     for reading in readings:
@@ -391,7 +367,6 @@ def _meter_page(request, meter, replace_form, status=200):
             "account_meters": meter.account.meters.order_by("installed_on", "pk"),
             "readings": readings,
             "replace_form": replace_form,
-            "void_form": VoidForm(),
             "correct_form": CorrectForm(),
         },
         status=status,

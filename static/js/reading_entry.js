@@ -9,7 +9,8 @@
   const inputs = rows.map(function (row) { return row.querySelector("input.value"); });
   const readAt = document.getElementById("read-at");
   const saveButton = document.getElementById("save");
-  const summary = document.getElementById("summary");
+  // The same words at both ends of a long route: after a save the focus goes back to the top.
+  const summaries = [document.getElementById("summary"), document.getElementById("summary-top")];
   const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   const NUMBER = /^\d+(\.\d{1,6})?$/;
   let busy = false;
@@ -33,8 +34,10 @@
   }
 
   function say(text, isError) {
-    summary.textContent = text;
-    summary.classList.toggle("error", Boolean(isError));
+    summaries.forEach(function (summary) {
+      summary.textContent = text;
+      summary.classList.toggle("error", Boolean(isError));
+    });
   }
 
   function mark(row, state, message) {
@@ -42,6 +45,19 @@
     if (state) row.classList.add(state);
     row.querySelector("input.value").setAttribute("aria-invalid", state === "bad" ? "true" : "false");
     row.querySelector(".note").textContent = message || "";
+  }
+
+  // The rules' last word on this row's value (from a check), kept until the value changes: judging
+  // the page again (e.g. before a save) must not erase what only the server could tell.
+  function remember(row, value, state, message) {
+    row.dataset.checkedValue = value;
+    row.dataset.checkedState = state;
+    row.dataset.checkedMessage = message;
+  }
+
+  function markChecked(row, text) {
+    if (row.dataset.checkedValue === text) mark(row, row.dataset.checkedState, row.dataset.checkedMessage);
+    else mark(row, "", "");
   }
 
   // What can be told from the page alone, at once: the implied use and a value below the last one.
@@ -66,7 +82,7 @@
         return "bad";
       }
     }
-    mark(row, "", "");
+    markChecked(row, text);
     return "ok";
   }
 
@@ -102,13 +118,16 @@
     post(form.dataset.checkUrl, payload([row])).then(function (result) {
       const answer = result.answer.rows && result.answer.rows[0];
       if (!answer || row.querySelector("input.value").value.trim() !== sent) return;
-      if (answer.status === "rejected") mark(row, "bad", answer.message);
-      else if (answer.flagged) mark(row, "warn", texts.high);
+      if (answer.status === "rejected") remember(row, sent, "bad", answer.message);
+      else if (answer.flagged) remember(row, sent, "warn", texts.high);
+      else remember(row, sent, "", "");
+      markChecked(row, sent);
     }).catch(function () {});
   }
 
   function showAnswer(row, answer, saved) {
     const input = row.querySelector("input.value");
+    if (saved) remember(row, "", "", "");  // a new value is judged afresh against what is now stored
     if (answer.status === "rejected") {
       mark(row, "bad", answer.message);
     } else if (!saved) {

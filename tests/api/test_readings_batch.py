@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 import heating.api.readings as readings_api
+import heating.services.readings as readings_service
 from heating.models import ApiToken, Reading
 from tests.factories import CompanyFactory, MeterFactory, ReadingFactory, aware, make_account
 
@@ -315,32 +316,11 @@ def test_an_empty_batch_stores_nothing(key):
     assert response.json() == {"stored": 0, "duplicate": 0, "rejected": 0, "results": []}
 
 
-def test_a_write_race_on_a_reading_id_is_judged_again(key, meter, monkeypatch):
-    """Another batch stored the same reading_id between our judgement and our insert."""
-    real = readings_api.readings_ingest
-    calls = []
-
-    def racing(**kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            real(**{**kwargs, "incoming": kwargs["incoming"]})  # "the other batch" wins...
-            raise IntegrityError("unique_client_reading_id")  # ...and ours trips on the constraint
-        return real(**kwargs)
-
-    monkeypatch.setattr(readings_api, "readings_ingest", racing)
-
-    response = post(key, [item("raced", meter, aware(2020, 1, 1, 8), "5")])
-
-    assert response.status_code == 200
-    assert statuses(response) == [("raced", "duplicate")]
-    assert len(calls) == 2
-
-
 def test_a_race_that_keeps_losing_is_503_not_500(key, meter, monkeypatch):
     def always_losing(**kwargs):
         raise IntegrityError("unique_client_reading_id")
 
-    monkeypatch.setattr(readings_api, "readings_ingest", always_losing)
+    monkeypatch.setattr(readings_service, "_ingest_once", always_losing)
 
     response = post(key, [item("raced", meter, aware(2020, 1, 1, 8), "5")])
 
@@ -376,6 +356,52 @@ def test_two_batches_racing_on_one_reading_id(company, key):
     outcomes = sorted(r.json()["results"][0]["status"] for r in responses.values())
     assert outcomes == ["rejected", "stored"]
     assert Reading.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_racing_on_one_meter_leave_it_in_order(company, key, monkeypatch):
+    """10 GJ on day 1 against 5 GJ on day 2, for the same meter, at the same moment: the meter lock
+    makes one writer judge after the other has committed, so one is stored and the other refused
+    (below the earlier or above the later reading), whichever wins.
+
+    Each writer, once past the lock, waits (briefly) for the other to arrive too, so that without
+    the lock both would judge against the same empty meter and both be stored."""
+    meter = heated_meter(company, "RACE-1")
+    both_judging = threading.Barrier(2, timeout=2)
+    real_judge = readings_service.readings_judge
+
+    def judge_together(**kwargs):
+        try:
+            both_judging.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other writer is held at the lock, as it should be
+        return real_judge(**kwargs)
+
+    monkeypatch.setattr(readings_service, "readings_judge", judge_together)
+    start = threading.Barrier(2, timeout=20)
+    sent = [("day-1", aware(2020, 1, 1, 8), "10"), ("day-2", aware(2020, 1, 2, 8), "5")]
+    responses = {}
+
+    def send(n):
+        try:
+            start.wait()
+            responses[n] = post(key, [item(*sent[n][:1], meter, *sent[n][1:])])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(r.status_code for r in responses.values()) == [200, 200]
+    outcomes = sorted(r.json()["results"][0]["status"] for r in responses.values())
+    assert outcomes == ["rejected", "stored"]
+    stored = values(meter)
+    assert stored == sorted(stored)  # time order: never 10 GJ on day 1 then 5 GJ on day 2
+    assert len(stored) == 1
 
 
 # Authentication ---------------------------------------------------------------------------------

@@ -1,14 +1,18 @@
 """API tokens: the company managers' pages (/company/tokens/) and how a token authenticates."""
 import datetime
+import re
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from heating.api.auth import LAST_USED_RESOLUTION, CompanyTokenAuthentication, touch
 from heating.models import ApiToken, Role
 from heating.models.tokens import token_digest
+from heating.views.tokens import NEW_KEY, NEW_KEY_SECONDS
 from tests.factories import BureauFactory, CompanyFactory, MembershipFactory, MeterFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +56,18 @@ def api_status(key):
 def test_manager_creates_a_token_shown_once(as_manager, company, manager):
     MeterFactory(company=company)
 
-    response = as_manager.post(CREATE, {"name": "远传系统A"})
+    created = as_manager.post(CREATE, {"name": "远传系统A"})
 
-    assert response.status_code == 200
+    # POST, redirect, GET: a refresh of the page reloads the list, it creates no second token.
+    assert (created.status_code, created["Location"]) == (302, LIST)
     token = ApiToken.objects.get()
+    response = as_manager.get(LIST)
+    assert response.status_code == 200
     key = response.context["new_key"]
-    assert key in response.content.decode()
-    assert "只显示这一次" in response.content.decode()
+    assert response.context["new_token"] == token
+    page = response.content.decode()
+    assert page.count(key) == 1
+    assert "只显示这一次" in page
     assert "no-store" in response["Cache-Control"]
     assert token.company == company and token.created_by == manager and token.name == "远传系统A"
     assert token.digest == token_digest(key) and token.prefix == key[:8]
@@ -70,6 +79,49 @@ def test_manager_creates_a_token_shown_once(as_manager, company, manager):
     assert listing.status_code == 200
     assert key not in listing.content.decode()
     assert "远传系统A" in listing.content.decode() and f"{token.prefix}…" in listing.content.decode()
+    assert ApiToken.objects.count() == 1
+
+
+def test_the_new_key_never_travels_in_the_clear_outside_its_page(as_manager):
+    created = as_manager.post(CREATE, {"name": "远传系统A"})
+    kept = dict(as_manager.session)
+
+    key = as_manager.get(LIST).context["new_key"]
+
+    assert key not in created.content.decode() and key not in created["Location"]
+    assert key not in repr(kept) and key not in str(as_manager.cookies)
+    assert NEW_KEY not in as_manager.session  # taken when shown
+
+
+def test_the_key_waits_only_a_few_minutes(as_manager, monkeypatch):
+    as_manager.post(CREATE, {"name": "远传系统A"})
+    later = time.time() + NEW_KEY_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    response = as_manager.get(LIST)
+
+    assert response.context["new_key"] is None
+    assert ApiToken.objects.count() == 1
+
+
+def test_a_key_kept_for_another_company_is_not_shown(as_manager, company):
+    as_manager.post(CREATE, {"name": "远传系统A"})
+    ApiToken.objects.update(company=CompanyFactory())
+
+    assert as_manager.get(LIST).context["new_key"] is None
+
+
+def test_the_new_key_has_a_copy_button_and_no_inline_script(as_manager):
+    as_manager.post(CREATE, {"name": "远传系统A"})
+
+    page = as_manager.get(LIST).content.decode()
+
+    assert re.search(r'<button type="button"[^>]*data-copy="new-key"', page)
+    assert 'src="/static/js/copy_key.js"' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page), "inline script"
+    section = page[page.index('id="new-token"') :]
+    section = section[: section.index("</section>")]
+    assert not re.search(r"\son[a-z]+=", section), "inline event handler"
 
 
 def test_a_token_needs_a_name(as_manager):
@@ -213,3 +265,28 @@ def test_the_user_is_anonymous_and_auth_is_the_token(company, rf):
 
     assert not user.is_authenticated
     assert auth == token and auth.company == company
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_copy_button_copies_the_new_key(live_server, page, company):
+    MembershipFactory(organisation=company, role=Role.MANAGER, user__username="boss")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
+    page.goto(live_server.url + reverse("login") + "?next=" + LIST)
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "pw")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/company/tokens/$"))
+    page.fill("#token-name", "远传系统A")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/company/tokens/$"))
+
+    key = page.locator("#new-key").input_value()
+    page.get_by_role("button", name="复制").click()
+
+    expect(page.locator("#copy-status")).to_have_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    page.reload()  # POST/redirect/GET: a refresh shows the list, creates nothing, shows no key
+    expect(page.locator("#new-key")).to_have_count(0)
+    assert ApiToken.objects.count() == 1

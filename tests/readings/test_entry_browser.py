@@ -146,3 +146,56 @@ def test_a_huge_jump_is_warned_about_and_saved_for_review(live_server, page, rou
     expect(rows.nth(0).locator(".note")).to_have_text("已保存，待复核")
     assert Reading.objects.get(meter=meters[0], value_gj=900).status == Reading.Status.FLAGGED
 
+
+
+def test_saving_while_another_row_is_bad_keeps_the_servers_warning(live_server, page, route_meters):
+    route, meters = route_meters
+    log_in_and_open_the_route(page, live_server)
+    rows = page.locator("table.entry tbody tr")
+
+    page.keyboard.type("900")
+    page.keyboard.press("Enter")  # leaving the row asks the rules: implausible
+    expect(rows.nth(0).locator(".note")).to_have_text("用热量异常偏高")
+    page.keyboard.type("98")  # below the previous 100 GJ
+    page.keyboard.press("Control+Enter")
+
+    expect(page.locator("#summary")).to_have_text("有 1 行需要改正，未保存任何读数")
+    expect(rows.nth(1)).to_have_class(re.compile(r"\bbad\b"))
+    expect(rows.nth(0)).to_have_class(re.compile(r"\bwarn\b"))
+    expect(rows.nth(0).locator(".note")).to_have_text("用热量异常偏高")
+
+    # A changed value drops the old verdict until the rules have looked again.
+    rows.nth(0).locator("input.value").fill("101")
+    expect(rows.nth(0).locator(".note")).to_have_text("")
+    assert stored(meters) == []
+
+
+@pytest.fixture
+def long_route(transactional_db):
+    """Route R02 with 89 meters in three buildings, as a clerk walks it."""
+    company = CompanyFactory()
+    staff(company, "clerk")
+    route = RouteFactory(company=company, code="R02", name="长线")
+    meters = []
+    for order, count in enumerate((30, 30, 29), start=1):
+        meters += building_with_meters(company, count, route=route, route_order=order, code=f"B{order}")[1]
+    return route, meters
+
+
+def test_after_saving_a_long_route_the_summary_is_in_view_at_the_top(live_server, page, long_route):
+    route, meters = long_route
+    log_in_and_open_the_route(page, live_server)
+    rows = page.locator("table.entry tbody tr")
+    expect(rows).to_have_count(89)
+
+    page.keyboard.type("101")
+    last = rows.nth(88).locator("input.value")
+    last.focus()  # the bottom of the page, where the save button is
+    page.keyboard.type("102")
+    page.keyboard.press("Control+Enter")
+
+    expect(page.locator("#summary")).to_have_text("已保存 2 条读数")
+    expect(rows.nth(0).locator("input.value")).to_be_focused()
+    expect(page.locator("#summary-top")).to_have_text("已保存 2 条读数")
+    expect(page.locator("#summary-top")).to_be_in_viewport()
+    assert len(stored(meters)) == 2

@@ -118,6 +118,23 @@ def test_a_building_lists_its_current_meters_in_unit_order_with_the_previous_rea
     assert "autofocus" in html and removed.serial not in html
 
 
+def test_the_building_column_is_shown_for_a_route_not_for_one_building(client_in, company):
+    route = RouteFactory(company=company)
+    building, _ = building_with_meters(company, 3, route=route, code="B01")
+    building.name = "幸福小区3号楼"
+    building.save()
+
+    one_building = client_in.get(ENTRY, {"building": building.pk}).content.decode()
+    whole_route = client_in.get(ENTRY, {"route": route.pk}).content.decode()
+
+    table = one_building[one_building.index('<table class="entry">') :]
+    assert "楼栋</th>" not in table and table.count("幸福小区3号楼") == 0
+    head = one_building[one_building.index('<form id="entry"') : one_building.index('<table class="entry">')]
+    assert head.count("幸福小区3号楼") == 1  # the heading names it, once
+    route_table = whole_route[whole_route.index('<table class="entry">') :]
+    assert "楼栋</th>" in route_table and route_table.count("幸福小区3号楼") == 3
+
+
 def test_the_previous_reading_is_the_last_valid_one(client_in, company):
     building, (meter,) = building_with_meters(company, 1)
     post(client_in, SAVE, [{"serial": meter.serial, "value": "5000"}])  # implausible: held for review

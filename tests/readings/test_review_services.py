@@ -60,16 +60,43 @@ def test_confirming_a_flagged_reading_makes_it_valid_and_confirmed(meter, clerk)
     flagged = reading(meter, 2, "180", FLAGGED, flags=["implausible_use"])
     assert changes(flagged) == ["+"]  # the factory saves; readings_ingest's bulk insert does not
 
-    confirmed = reading_confirm(reading=flagged, user=clerk)
+    confirmed = reading_confirm(reading=flagged, user=clerk, reason="  户主确认家中装了地暖  ")
 
     flagged.refresh_from_db()
     assert confirmed.pk == flagged.pk
     assert (flagged.status, flagged.confirmed, flagged.reviewed_by) == (VALID, True, clerk)
-    assert flagged.reviewed_at is not None
+    assert (flagged.confirm_reason, flagged.confirmed_by) == ("户主确认家中装了地暖", clerk)
+    assert flagged.confirmed_at is not None and flagged.confirmed_at == flagged.reviewed_at
     assert flagged.flags == ["implausible_use"]  # why it was held stays on record
     assert changes(flagged) == ["+", "~"]
     assert flagged.history.latest().history_user == clerk
     assert flagged.history.latest().status == VALID
+    assert flagged.history.latest().confirm_reason == "户主确认家中装了地暖"
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_confirming_needs_a_reason(meter, clerk, reason):
+    reading(meter, 1, "100")
+    flagged = reading(meter, 2, "5100", FLAGGED, flags=["implausible_use"])
+    before = snapshot(meter)
+
+    with pytest.raises(ValidationError) as excinfo:
+        reading_confirm(reading=flagged, user=clerk, reason=reason)
+
+    assert codes(excinfo) == ["reason_required"]
+    assert snapshot(meter) == before
+
+
+def test_a_later_void_keeps_who_confirmed_when_and_why(meter, clerk):
+    reading(meter, 1, "100")
+    flagged = reading(meter, 2, "180", FLAGGED, flags=["implausible_use"])
+    reading_confirm(reading=flagged, user=clerk, reason="核实无误")
+    other = staff(meter.company, "manager")
+
+    reading_void(reading=flagged, user=other, reason="表坏了")
+
+    flagged.refresh_from_db()
+    assert (flagged.reviewed_by, flagged.confirmed_by, flagged.confirm_reason) == (other, clerk, "核实无误")
 
 
 def test_confirming_is_refused_when_a_later_valid_reading_is_lower(meter, clerk):
@@ -81,7 +108,7 @@ def test_confirming_is_refused_when_a_later_valid_reading_is_lower(meter, clerk)
     before = snapshot(meter)
 
     with pytest.raises(ValidationError) as excinfo:
-        reading_confirm(reading=flagged, user=clerk)
+        reading_confirm(reading=flagged, user=clerk, reason="核实无误")
 
     assert codes(excinfo) == ["out_of_order"]
     assert excinfo.value.messages == [
@@ -96,7 +123,7 @@ def test_confirming_is_refused_when_an_earlier_valid_reading_is_higher(meter, cl
     before = snapshot(meter)
 
     with pytest.raises(ValidationError) as excinfo:
-        reading_confirm(reading=flagged, user=clerk)
+        reading_confirm(reading=flagged, user=clerk, reason="核实无误")
 
     assert codes(excinfo) == ["out_of_order"]
     assert excinfo.value.messages == [
@@ -108,9 +135,9 @@ def test_confirming_is_refused_when_an_earlier_valid_reading_is_higher(meter, cl
 def test_an_estimated_reading_can_be_staff_confirmed_once(meter, clerk):
     estimate = reading(meter, 1, "100", kind=Reading.Kind.ESTIMATED)
 
-    reading_confirm(reading=estimate, user=clerk)
+    reading_confirm(reading=estimate, user=clerk, reason="核实无误")
     with pytest.raises(ValidationError) as excinfo:
-        reading_confirm(reading=estimate, user=clerk)
+        reading_confirm(reading=estimate, user=clerk, reason="核实无误")
 
     estimate.refresh_from_db()
     assert (estimate.status, estimate.confirmed) == (VALID, True)
@@ -122,7 +149,7 @@ def test_a_void_reading_cannot_be_confirmed(meter, clerk):
     void = reading(meter, 1, "100", VOID, void_reason="typo")
 
     with pytest.raises(ValidationError) as excinfo:
-        reading_confirm(reading=void, user=clerk)
+        reading_confirm(reading=void, user=clerk, reason="核实无误")
 
     assert codes(excinfo) == ["not_pending"]
     void.refresh_from_db()

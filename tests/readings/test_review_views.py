@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from heating.models import Meter, Reading
-from tests.factories import CompanyFactory, ReadingFactory, aware
+from tests.factories import TZ, CompanyFactory, ReadingFactory, aware
 
 from .helpers import building_with_meters
 
@@ -76,19 +76,52 @@ def test_the_queue_takes_a_fixed_number_of_queries(client_in, company, django_as
 def test_confirming_from_the_queue(client_in, clerk, meter):
     held = flag(meter, 2, "101.5")
 
-    response = client_in.post(reverse("reading-confirm", args=[held.pk]), {"next": REVIEW}, follow=True)
+    response = client_in.post(
+        reverse("reading-confirm", args=[held.pk]), {"next": REVIEW, "reason": "入户核实"}, follow=True
+    )
 
     assert response.redirect_chain == [(REVIEW, 302)]
     held.refresh_from_db()
-    assert (held.status, held.confirmed, held.reviewed_by) == (VALID, True, clerk)
+    assert (held.status, held.confirmed, held.confirmed_by) == (VALID, True, clerk)
+    assert held.confirm_reason == "入户核实"
     assert notes(response) == [f"已确认 {meter.serial} 的读数"]
+    # The queue shows what was confirmed, by whom, when and why.
+    (recent,) = response.context["recently_confirmed"]
+    assert recent == held
+    html = response.content.decode()
+    assert "入户核实" in html and clerk.username in html
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_confirming_without_a_reason_is_refused_with_a_message(client_in, meter, reason):
+    held = flag(meter, 2, "5100")
+
+    response = client_in.post(
+        reverse("reading-confirm", args=[held.pk]), {"next": REVIEW, "reason": reason}, follow=True
+    )
+
+    held.refresh_from_db()
+    assert (held.status, held.confirmed, held.confirm_reason) == (FLAGGED, False, "")
+    assert notes(response) == ["请填写确认原因，例如核实过的情况"]
+
+
+def test_the_queue_asks_for_the_reason_to_confirm(client_in, meter):
+    held = flag(meter, 2, "5100")
+
+    html = client_in.get(REVIEW).content.decode()
+
+    form = html[html.index(reverse("reading-confirm", args=[held.pk])) :]
+    form = form[: form.index("</form>")]
+    assert 'name="reason" required' in form
 
 
 def test_a_refused_confirmation_says_why_in_chinese(client_in, meter):
     held = flag(meter, 2, "500")
     ReadingFactory(meter=meter, read_at=aware(2023, 12, 3, 8), value_gj=Decimal("200"))
 
-    response = client_in.post(reverse("reading-confirm", args=[held.pk]), {"next": REVIEW}, follow=True)
+    response = client_in.post(
+        reverse("reading-confirm", args=[held.pk]), {"next": REVIEW, "reason": "核实"}, follow=True
+    )
 
     held.refresh_from_db()
     assert held.status == FLAGGED
@@ -179,15 +212,21 @@ def test_the_meter_page_lists_void_readings_with_reason_who_and_corrections(clie
         reverse("reading-correct", args=[held.pk]), {"value": "100.5", "unit": "GJ", "reason": "多按了一个 0"}
     )
     new = held.corrections.get()
+    confirmed = flag(meter, 5, "5000")
+    client_in.post(reverse("reading-confirm", args=[confirmed.pk]), {"reason": "换了散热器，用热确实多"})
 
     response = client_in.get(reverse("meter-detail", kwargs={"serial": meter.serial}))
 
     assert response.status_code == 200
     readings = response.context["readings"]
-    assert [r.pk for r in readings] == [meter.readings.order_by("pk").first().pk, held.pk, new.pk]
+    first = meter.readings.order_by("pk").first()
+    assert [r.pk for r in readings] == [first.pk, held.pk, new.pk, confirmed.pk]
     assert readings[1].corrected_by == [new]
     html = response.content.decode()
     assert "多按了一个 0" in html and "已作废" in html and "clerk" in html
+    confirmed.refresh_from_db()
+    at = f"{confirmed.confirmed_at.astimezone(TZ):%Y-%m-%d %H:%M}"
+    assert f"clerk 于 {at} 确认，原因：换了散热器，用热确实多" in html
     assert f'href="#r{new.pk}"' in html and f'href="#r{held.pk}"' in html
     assert 'name="new_serial"' in html
 
