@@ -329,6 +329,26 @@ def test_a_race_that_keeps_losing_is_503_not_500(key, meter, monkeypatch):
     assert not Reading.objects.exists()
 
 
+def at_once(*calls):
+    """The results of `calls`, each run in its own thread (and database connection), released together."""
+    start = threading.Barrier(len(calls), timeout=20)
+    results = [None] * len(calls)
+
+    def run(n):
+        try:
+            start.wait()
+            results[n] = calls[n]()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_batches_racing_on_one_reading_id(company, key):
@@ -336,24 +356,13 @@ def test_two_batches_racing_on_one_reading_id(company, key):
     the other is a conflict — never a 500, whichever way the database orders them (the service
     locks the meters; a loser tripping on the unique (company, client_id) is judged again)."""
     meters = [heated_meter(company, "RACE-1"), heated_meter(company, "RACE-2")]
-    barrier = threading.Barrier(2, timeout=20)
-    responses = {}
+    responses = at_once(
+        lambda: post(key, [item("same-id", meters[0], aware(2020, 1, 1, 8), "5")]),
+        lambda: post(key, [item("same-id", meters[1], aware(2020, 1, 1, 8), "6")]),
+    )
 
-    def send(n):
-        try:
-            barrier.wait()
-            responses[n] = post(key, [item("same-id", meters[n], aware(2020, 1, 1, 8), f"{n + 5}")])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
-    assert sorted(r.status_code for r in responses.values()) == [200, 200]
-    outcomes = sorted(r.json()["results"][0]["status"] for r in responses.values())
+    assert sorted(r.status_code for r in responses) == [200, 200]
+    outcomes = sorted(r.json()["results"][0]["status"] for r in responses)
     assert outcomes == ["rejected", "stored"]
     assert Reading.objects.count() == 1
 
@@ -379,25 +388,13 @@ def test_two_batches_racing_on_one_meter_leave_it_in_order(company, key, monkeyp
         return real_judge(**kwargs)
 
     monkeypatch.setattr(readings_service, "readings_judge", judge_together)
-    start = threading.Barrier(2, timeout=20)
-    sent = [("day-1", aware(2020, 1, 1, 8), "10"), ("day-2", aware(2020, 1, 2, 8), "5")]
-    responses = {}
+    responses = at_once(
+        lambda: post(key, [item("day-1", meter, aware(2020, 1, 1, 8), "10")]),
+        lambda: post(key, [item("day-2", meter, aware(2020, 1, 2, 8), "5")]),
+    )
 
-    def send(n):
-        try:
-            start.wait()
-            responses[n] = post(key, [item(*sent[n][:1], meter, *sent[n][1:])])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
-    assert sorted(r.status_code for r in responses.values()) == [200, 200]
-    outcomes = sorted(r.json()["results"][0]["status"] for r in responses.values())
+    assert sorted(r.status_code for r in responses) == [200, 200]
+    outcomes = sorted(r.json()["results"][0]["status"] for r in responses)
     assert outcomes == ["rejected", "stored"]
     stored = values(meter)
     assert stored == sorted(stored)  # time order: never 10 GJ on day 1 then 5 GJ on day 2

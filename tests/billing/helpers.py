@@ -59,13 +59,13 @@ policies = st.builds(
 
 
 @st.composite
-def bills(draw, price_classes=PRICE_CLASSES, methods=METHODS, prepaid=paid_or_default):
-    """A bill of any account the policy allows, under the 2019 figures with any institution flags."""
+def account_facts(draw, price_classes=PRICE_CLASSES, methods=METHODS, areas=areas):
+    """AccountFacts of any account the policy bills."""
     price_class = draw(st.sampled_from(price_classes))
     method = draw(st.sampled_from(methods))
     household = price_class == RESIDENTIAL
     kinds = st.sampled_from(RESIDENTIAL_KINDS if household else (BUILDING,))
-    facts = AccountFacts(
+    return AccountFacts(
         price_class=price_class,
         method=method,
         parts=tuple(draw(st.lists(st.builds(Part, kinds, areas), min_size=1, max_size=4))),
@@ -73,5 +73,11 @@ def bills(draw, price_classes=PRICE_CLASSES, methods=METHODS, prepaid=paid_or_de
         low_income=draw(st.booleans()) if household else False,
         area_decision=draw(st.none() | areas),
     )
-    heat = draw(heats) if method == METERED else None
+
+
+@st.composite
+def bills(draw, price_classes=PRICE_CLASSES, methods=METHODS, prepaid=paid_or_default):
+    """A bill of any account the policy allows, under the 2019 figures with any institution flags."""
+    facts = draw(account_facts(price_classes, methods))
+    heat = draw(heats) if facts.method == METERED else None
     return bill(facts, draw(policies), heat, draw(prepaid))

@@ -19,18 +19,15 @@ from heating.billing import (
     METERED,
     NON_RESIDENTIAL,
     NOTICE_2019,
-    PRICE_CLASSES,
     RESIDENTIAL,
-    RESIDENTIAL_KINDS,
     AccountFacts,
-    Part,
     bill,
 )
 from heating.models import PricePolicy
 from heating.selectors.policy import policy_for_season
 from heating.services.policy import policy_create
 
-from .helpers import D, account
+from .helpers import D, account, account_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -77,19 +74,9 @@ areas = st.decimals(min_value=D("0.01"), max_value=D("5000"), places=2)
 @st.composite
 def accounts(draw):
     """(facts, heat, prepaid) of any account the policy bills."""
-    price_class = draw(st.sampled_from(PRICE_CLASSES))
-    method = draw(st.sampled_from((AREA, METERED)))
-    household = price_class == RESIDENTIAL
-    kinds = st.sampled_from(RESIDENTIAL_KINDS if household else (BUILDING,))
-    facts = AccountFacts(
-        price_class=price_class,
-        method=method,
-        parts=tuple(draw(st.lists(st.builds(Part, kinds, areas), min_size=1, max_size=4))),
-        exchangers=draw(st.integers(0, 5)) if household and method == AREA else 0,
-        low_income=draw(st.booleans()) if household else False,
-        area_decision=draw(st.none() | areas),
-    )
-    heat = draw(st.decimals(min_value=D(0), max_value=D(20000), places=6)) if method == METERED else None
+    facts = draw(account_facts(areas=areas))
+    heats = st.decimals(min_value=D(0), max_value=D(20000), places=6)
+    heat = draw(heats) if facts.method == METERED else None
     prepaid = draw(st.none() | st.decimals(min_value=D(0), max_value=D(10**7), places=2))
     return facts, heat, prepaid
 
