@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -221,3 +222,23 @@ def batch_lock_pending(batch: ImportBatch, kind: str, columns) -> tuple[ImportBa
         errors.add(None, "", "服务器上已找不到待导入的文件，请重新上传。")
         batch_finish(batch, errors, {}, committed=False)
         return batch, ImportResult(batch, batch.rows, 1, batch.errors, False, {})
+
+
+@transaction.atomic
+def batch_previews_expire(*, now=None) -> list[int]:
+    """Previews not committed within IMPORT_PREVIEW_HOURS: mark them expired and delete their kept
+    files (they hold identity numbers). A batch being committed is locked and skipped this time."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_PREVIEW_HOURS)
+    stale = list(
+        ImportBatch.objects.select_for_update(skip_locked=True)
+        .filter(status=ImportBatch.Status.PREVIEWED, created_at__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    ImportBatch.objects.filter(pk__in=stale).update(status=ImportBatch.Status.EXPIRED)
+
+    def discard():
+        for pk in stale:
+            pending_discard(pk)
+
+    transaction.on_commit(discard)
+    return stale

@@ -5,6 +5,7 @@ The work is done in heating.imports; these views only scope by company, talk and
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -66,6 +67,7 @@ def _upload(request, kind):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:
+            # Of the part kept: heating.imports.uploads drops what comes past the limit.
             digest = hashlib.sha256()
             for chunk in upload.chunks():
                 digest.update(chunk)
@@ -107,7 +109,13 @@ def import_detail(request, pk):
     batch = get_object_or_404(_company_batches(request).select_related("created_by"), pk=pk)
     summary = summary_load(batch.pk) or {}
     errors = Paginator(batch.errors, 200).get_page(request.GET.get("errors_page"))
-    context = {"batch": batch, "summary": summary, "errors": errors, "written": None}
+    context = {
+        "batch": batch,
+        "summary": summary,
+        "errors": errors,
+        "written": None,
+        "preview_hours": settings.IMPORT_PREVIEW_HOURS,
+    }
     if batch.status == ImportBatch.Status.COMMITTED:
         if batch.kind == READINGS:
             written = (
