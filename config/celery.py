@@ -1,9 +1,18 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("heating_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every quarter hour, so a preview's kept file outlives IMPORT_PREVIEW_HOURS by 15 minutes at most.
+    "imports-expire-previews": {
+        "task": "heating.tasks.imports_expire_previews",
+        "schedule": crontab(minute="*/15"),
+    },
+}

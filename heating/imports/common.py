@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from heating.identity import mask_id_numbers_in
 from heating.models import ImportBatch
 
 from .files import (
@@ -109,7 +111,11 @@ def check_length(text: str, limit: int, *, what: str) -> str:
 
 
 class Errors:
-    """Row errors in the order found: the first MAX_STORED_ERRORS kept, all counted."""
+    """Row errors in the order found: the first MAX_STORED_ERRORS kept, all counted.
+
+    The one place an import's messages are recorded: a message quotes cells, and a cell may hold an
+    identity number (a books file without its header, a number in the wrong column), so every
+    ID-shaped run is masked here, before the batch, the page, errors.csv or the admin can show it."""
 
     def __init__(self, labels: dict[str, str] | None = None):
         self.labels = labels or {}
@@ -123,7 +129,9 @@ class Errors:
             self.rows.add(row)
         if len(self.items) < MAX_STORED_ERRORS:
             label = self.labels.get(column, column)
-            self.items.append({"row": row, "column": label, "message": message})
+            self.items.append(
+                {"row": row, "column": mask_id_numbers_in(label), "message": mask_id_numbers_in(message)}
+            )
 
     def sorted(self) -> list[dict]:
         return sorted(self.items, key=lambda e: e["row"] or 0)
@@ -152,7 +160,7 @@ def batch_create(*, company, user, kind, file_name, data=None, sha256=None, rows
     return ImportBatch.objects.create(
         company=company,
         kind=kind,
-        file_name=file_name[:255],
+        file_name=mask_id_numbers_in(file_name)[:255],
         file_sha256=sha256 or file_sha256(data),
         rows=rows,
         status=status,
@@ -164,7 +172,8 @@ def batch_refused(
     *, company, user, kind, file_name, refusal: FileRefused, data=None, sha256=None
 ) -> ImportResult:
     """A file that could not be read at all is still recorded, with why."""
-    errors = [{"row": None, "column": "", "message": str(refusal)}]
+    errors = Errors()
+    errors.add(None, "", str(refusal))
     batch = batch_create(
         company=company,
         user=user,
@@ -175,9 +184,9 @@ def batch_refused(
         rows=0,
         status=ImportBatch.Status.REJECTED,
     )
-    batch.errors, batch.error_count = errors, 1
+    batch.errors, batch.error_count = errors.items, errors.count
     batch.save(update_fields=["errors", "error_count"])
-    return ImportResult(batch=batch, rows=0, error_count=1, errors=errors, committed=False)
+    return ImportResult(batch=batch, rows=0, error_count=1, errors=batch.errors, committed=False)
 
 
 def batch_finish(batch: ImportBatch, errors: Errors, summary: dict, *, committed: bool, data=None) -> None:
@@ -213,3 +222,23 @@ def batch_lock_pending(batch: ImportBatch, kind: str, columns) -> tuple[ImportBa
         errors.add(None, "", "服务器上已找不到待导入的文件，请重新上传。")
         batch_finish(batch, errors, {}, committed=False)
         return batch, ImportResult(batch, batch.rows, 1, batch.errors, False, {})
+
+
+@transaction.atomic
+def batch_previews_expire(*, now=None) -> list[int]:
+    """Previews not committed within IMPORT_PREVIEW_HOURS: mark them expired and delete their kept
+    files (they hold identity numbers). A batch being committed is locked and skipped this time."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_PREVIEW_HOURS)
+    stale = list(
+        ImportBatch.objects.select_for_update(skip_locked=True)
+        .filter(status=ImportBatch.Status.PREVIEWED, created_at__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    ImportBatch.objects.filter(pk__in=stale).update(status=ImportBatch.Status.EXPIRED)
+
+    def discard():
+        for pk in stale:
+            pending_discard(pk)
+
+    transaction.on_commit(discard)
+    return stale

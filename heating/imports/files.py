@@ -13,8 +13,8 @@ import json
 import os
 import re
 import tempfile
+import time
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +22,13 @@ from pathlib import Path
 import tablib
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from openpyxl.utils import get_column_letter
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = settings.IMPORT_MAX_BYTES
 MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_LINE = 10_000  # characters in one line of a CSV
+MAX_SECONDS = 60  # to read one file: 200,000 rows of .xlsx take about 5 s on the test machine
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -81,32 +85,38 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
+def _lines(text: str) -> Iterator[str]:
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if len(line) > MAX_LINE:
+            raise FileRefused(f"第 {number} 行超过 {MAX_LINE:,} 个字符，不是本系统的导入文件格式。")
+        yield line
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise FileRefused("无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 CSV。") from None
+        except UnicodeDecodeError as exc:
+            raise FileRefused(
+                f"无法识别文件编码（第 {exc.start + 1:,} 个字节起无法解码）："
+                "请另存为 UTF-8 或 GB18030 编码的 CSV。"
+            ) from None
+    reader = csv.reader(_lines(text))
     try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as exc:
-        raise FileRefused(f"CSV 格式有误：{exc}") from None
+        yield from enumerate(reader, 1)
+    except csv.Error:
+        raise FileRefused(
+            f"CSV 格式有误（第 {reader.line_num:,} 行附近）：引号不成对、含有空字符或单元格过长。"
+        ) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    import openpyxl
+def _xlsx_rows(data: bytes, deadline: float) -> Iterator[tuple[int, list[str]]]:
+    from .xlsx import xlsx_rows
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileRefused(f"无法读取 Excel 文件（{type(exc).__name__}）：请上传 .xlsx 格式。") from None
-    try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield [_cell_text(value) for value in row]
-    finally:
-        book.close()
+    for number, values in xlsx_rows(data, deadline=deadline, max_columns=MAX_COLUMNS):
+        yield number, [_cell_text(value) for value in values]
 
 
 def _kind(file_name: str, data: bytes) -> str:
@@ -123,32 +133,38 @@ def _kind(file_name: str, data: bytes) -> str:
 def read_table(file_name: str, data: bytes, columns: Sequence[Column]) -> Table:
     """The rows of the first sheet (or the CSV), cells as stripped text, mapped to `columns`.
 
-    The header is the first non-blank row; blank rows are skipped but keep their numbers, and so are
-    columns without a header.
+    The header is the first non-blank row; blank rows are skipped but keep their numbers (and count
+    toward MAX_ROWS, or a file of empty rows would cost time for nothing), and so are columns without
+    a header. Reading stops with FileRefused at the first limit passed: size, rows, columns, time.
     """
     if len(data) > MAX_BYTES:
         raise FileRefused(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入。")
     if not data.strip():
         raise FileRefused("文件是空的。")
-    rows = _xlsx_rows(data) if _kind(file_name, data) == "xlsx" else _csv_rows(data)
-    number = 0
+    deadline = time.monotonic() + MAX_SECONDS
+    rows = _xlsx_rows(data, deadline) if _kind(file_name, data) == "xlsx" else _csv_rows(data)
     positions = None
     keys: tuple[str, ...] = ()
     labels: dict[str, str] = {}
     numbers: list[int] = []
     table: list[tuple[str, ...]] = []
-    for raw in rows:
-        number += 1
+    for number, raw in rows:
+        if number > MAX_ROWS + 1:
+            raise FileRefused(f"文件超过 {MAX_ROWS:,} 行（空行也计算在内），请拆分后分批导入。")
+        if time.monotonic() > deadline:
+            raise FileRefused("读取文件超时：文件过大或结构异常，请拆分后分批导入。")
+        while raw and not raw[-1].strip():
+            raw.pop()
+        if len(raw) > MAX_COLUMNS:
+            raise FileRefused(f"第 {number:,} 行超过 {MAX_COLUMNS} 列，不是本系统的导入文件格式。")
         if positions is None:
-            if not any(cell.strip() for cell in raw):
+            if not raw:
                 continue
-            positions, keys, labels = _map_header(raw, columns)
+            positions, keys, labels = _map_header(number, raw, columns)
             continue
         cells = [raw[p].strip() if p < len(raw) else "" for p in positions]
         if not any(cells):
             continue
-        if len(table) >= MAX_ROWS:
-            raise FileRefused(f"文件超过 {MAX_ROWS:,} 行数据，请拆分后分批导入。")
         numbers.append(number)
         table.append(tuple(cells))
     if positions is None:
@@ -156,7 +172,9 @@ def read_table(file_name: str, data: bytes, columns: Sequence[Column]) -> Table:
     return Table(labels=labels, numbers=numbers, rows=table, keys=keys)
 
 
-def _map_header(raw: list[str], columns: Sequence[Column]):
+def _map_header(number: int, raw: list[str], columns: Sequence[Column]):
+    """Header cells to columns. A refusal names columns by letter and never quotes a cell: a file
+    without its header row has personal data where the header should be."""
     names = {}
     for column in columns:
         for name in (column.key, column.label, *column.aliases):
@@ -167,29 +185,53 @@ def _map_header(raw: list[str], columns: Sequence[Column]):
             continue
         column = names.get(_header_key(cell))
         if column is None:
-            unknown.append(cell.strip())
+            unknown.append(get_column_letter(position + 1))
         elif column.key in labels:
+            # Both cells are names of this column, not data: quoting them is safe.
             raise FileRefused(f"表头“{cell.strip()}”与“{labels[column.key]}”是同一列，请删除其一。")
         else:
             positions.append(position)
             keys.append(column.key)
             labels[column.key] = cell.strip()
+    problems = []
     if unknown:
-        expected = "、".join(c.label for c in columns)
-        raise FileRefused(f"无法识别的表头：{'、'.join(unknown)}。可用的列：{expected}。")
+        where = "、".join(unknown[:10]) + ("等" if len(unknown) > 10 else "")
+        problems.append(f"无法识别的表头：第 {number} 行的 {where} 列（第一个非空行应为表头）")
     missing = [c.label for c in columns if c.required and c.key not in labels]
     if missing:
-        raise FileRefused(f"缺少必填列：{'、'.join(missing)}。")
+        problems.append(f"缺少必填列：{'、'.join(missing)}")
+    if problems:
+        expected = "、".join(c.label for c in columns)
+        raise FileRefused(f"{'；'.join(problems)}。可用的列：{expected}。")
     return positions, tuple(keys), labels
+
+
+# A cell starting with one of these is a formula to Excel and WPS (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell as text that a spreadsheet shows as text: a leading apostrophe before a formula start."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_export(header: Sequence, rows) -> bytes:
+    """Every CSV the portal hands out: UTF-8 with a BOM (so Excel reads the Chinese), cells neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in (header, *rows):
+        writer.writerow([csv_cell(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def template(columns: Sequence[Column], examples: Sequence[Sequence[str]], fmt: str) -> bytes:
     """A template with the Chinese headers and example rows, as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    if fmt == "csv":
+        return csv_export([c.label for c in columns], examples)
     dataset = tablib.Dataset(headers=[c.label for c in columns], title="导入模板")
     for example in examples:
         dataset.append(list(example))
-    if fmt == "csv":
-        return ("\ufeff" + dataset.export("csv")).encode("utf-8")
     if fmt == "xlsx":
         return dataset.export("xlsx")
     raise ValueError(fmt)

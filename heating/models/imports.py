@@ -16,6 +16,7 @@ class ImportBatch(models.Model):
         REJECTED = "rejected", _("有错误，未写入")
         PREVIEWED = "previewed", _("已校验，待确认")
         COMMITTED = "committed", _("已写入")
+        EXPIRED = "expired", _("预览已过期，未写入")
 
     company = models.ForeignKey(
         Organisation, models.PROTECT, related_name="import_batches", verbose_name=_("供热企业")

@@ -2,11 +2,10 @@
 
 The work is done in heating.imports; these views only scope by company, talk and redirect.
 """
-import csv
 import hashlib
-import io
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -25,7 +24,15 @@ from heating.imports import (
     readings_template,
 )
 from heating.imports.common import batch_refused
-from heating.imports.files import CONTENT_TYPES, FORMATS, MAX_BYTES, MAX_ROWS, FileRefused, summary_load
+from heating.imports.files import (
+    CONTENT_TYPES,
+    FORMATS,
+    MAX_BYTES,
+    MAX_ROWS,
+    FileRefused,
+    csv_export,
+    summary_load,
+)
 from heating.imports.onboarding import batch_note
 from heating.models import Account, ImportBatch, Reading
 from heating.selectors.scope import company_staff_required
@@ -60,6 +67,7 @@ def _upload(request, kind):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:
+            # Of the part kept: heating.imports.uploads drops what comes past the limit.
             digest = hashlib.sha256()
             for chunk in upload.chunks():
                 digest.update(chunk)
@@ -101,7 +109,13 @@ def import_detail(request, pk):
     batch = get_object_or_404(_company_batches(request).select_related("created_by"), pk=pk)
     summary = summary_load(batch.pk) or {}
     errors = Paginator(batch.errors, 200).get_page(request.GET.get("errors_page"))
-    context = {"batch": batch, "summary": summary, "errors": errors, "written": None}
+    context = {
+        "batch": batch,
+        "summary": summary,
+        "errors": errors,
+        "written": None,
+        "preview_hours": settings.IMPORT_PREVIEW_HOURS,
+    }
     if batch.status == ImportBatch.Status.COMMITTED:
         if batch.kind == READINGS:
             written = (
@@ -142,11 +156,9 @@ def import_commit(request, pk):
 def import_errors(request, pk):
     """The batch's errors as a CSV the clerk can open next to the file."""
     batch = get_object_or_404(_company_batches(request), pk=pk)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("行号"), _("列"), _("原因")])
-    writer.writerows([e["row"] or "", e["column"], e["message"]] for e in batch.errors)
-    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type=CONTENT_TYPES["csv"])
+    rows = ([e["row"] or "", e["column"], e["message"]] for e in batch.errors)
+    data = csv_export([_("行号"), _("列"), _("原因")], rows)
+    response = HttpResponse(data, content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
     return response
 
