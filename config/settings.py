@@ -123,6 +123,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# A request body held in memory (file uploads are limited apart). The largest body a client sends is a
+# full remote-reading batch: 1,000 readings with every text at its longest, escaped and indented,
+# is 1.4 MB (tests/api/test_request_errors.py builds it). Past this the API answers a JSON 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,8 +5,7 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -29,21 +28,12 @@ from heating.selectors.policy import NoPolicyInForce, latest_priced_season, poli
 
 from .breakdown import breakdown_json
 from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField
+from .parsers import JSONBodyParser
 
 MAX_AREA = Decimal("1000000")
 MAX_HEAT = Decimal("10000000")
 MAX_MONEY = Decimal("100000000")
 _SEASON = re.compile(r"^([0-9]{4})-([0-9]{4})$")
-
-
-class QuoteJSONParser(JSONParser):
-    """JSON, where nesting too deep for Python's decoder is a 400 like any other malformed body."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError(_("JSON 嵌套层数过多。")) from None
 
 
 class PartSerializer(serializers.Serializer):
@@ -137,7 +127,7 @@ class QuoteView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [QuoteJSONParser]
+    parser_classes = [JSONBodyParser]
     throttle_classes = [QuoteThrottle]
 
     @extend_schema(

@@ -21,7 +21,7 @@ from heating.reading_rules import DUPLICATE, KINDS, REJECTED, STORED, UNIT_FACTO
 from heating.services.readings import Incoming, readings_ingest
 
 from .auth import CompanyTokenAuthentication, HasCompanyToken
-from .quote import QuoteJSONParser
+from .parsers import JSONBodyParser
 
 MAX_BATCH = 1000
 MAX_VALUE_CHARS = 40
@@ -98,7 +98,7 @@ class DecimalStringField(serializers.Field):
 
     default_error_messages = {
         "invalid": _("须为十进制数字字符串，如 “123.4567”。"),
-        "max_length": _("最多 %(limit)s 个字符。"),
+        "max_length": _("最多 {limit} 个字符。"),
     }
 
     def to_internal_value(self, data):
@@ -224,7 +224,7 @@ class ReadingBatchView(APIView):
 
     authentication_classes = [CompanyTokenAuthentication]
     permission_classes = [HasCompanyToken]
-    parser_classes = [QuoteJSONParser]
+    parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
