@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -27,8 +27,9 @@ from heating.billing import (
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
 
 from .breakdown import breakdown_json
-from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField
+from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField, padded
 from .parsers import JSONBodyParser
+from .schema import THROTTLED, field_errors, retry_after
 
 MAX_AREA = Decimal("1000000")
 MAX_HEAT = Decimal("10000000")
@@ -41,8 +42,13 @@ class PartSerializer(serializers.Serializer):
     area = StrictDecimalField(places=2, max_value=MAX_AREA, positive=True)
 
 
+@extend_schema_field({"type": "string", "pattern": padded("[0-9]{4}-[0-9]{4}"), "example": "2019-2020"})
+class SeasonField(serializers.CharField):
+    """Text; QuoteRequestSerializer.validate_season reads the years (the schema only shows the shape)."""
+
+
 class QuoteRequestSerializer(serializers.Serializer):
-    season = serializers.CharField(required=False, allow_null=True, help_text="YYYY-YYYY")
+    season = SeasonField(required=False, allow_null=True, help_text="YYYY-YYYY")
     price_class = serializers.ChoiceField(choices=PRICE_CLASSES)
     method = serializers.ChoiceField(choices=METHODS)
     parts = PartSerializer(many=True, allow_empty=False, max_length=50)
@@ -119,6 +125,8 @@ class QuoteResponseSerializer(serializers.Serializer):
 
 
 class QuoteThrottle(AnonRateThrottle):
+    """Per client address; past the rate the quote answers 429 with Retry-After (documented)."""
+
     rate = "120/minute"
 
 
@@ -133,7 +141,16 @@ class QuoteView(APIView):
     @extend_schema(
         operation_id="quote",
         request=QuoteRequestSerializer,
-        responses={200: QuoteResponseSerializer},
+        responses={
+            200: QuoteResponseSerializer,
+            400: field_errors(
+                "the request is not a home the policy can bill (a field missing or malformed, parts "
+                "that do not fit the price class, heat_gj missing for metered or given for area), or "
+                "no price policy is in force on the season's first day (the message names the date)"
+            ),
+            429: THROTTLED,
+        },
+        parameters=[retry_after(429)],
         examples=[
             OpenApiExample(
                 "metered flat",
