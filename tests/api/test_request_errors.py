@@ -177,3 +177,33 @@ def test_a_value_too_long_names_its_limit(api, language, words):
 
     assert response.status_code == 400
     assert response.json() == {"readings": {"0": {"value": [words + ("。" if language is None else ".")]}}}
+
+
+def api_fields():
+    """Every serializer field class the API defines for itself."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from rest_framework import serializers
+
+    import heating.api
+
+    for module in pkgutil.iter_modules(heating.api.__path__):
+        loaded = importlib.import_module(f"heating.api.{module.name}")
+        for _name, value in inspect.getmembers(loaded, inspect.isclass):
+            if issubclass(value, serializers.Field) and value.__module__ == loaded.__name__:
+                yield value
+
+
+def test_field_messages_use_the_placeholders_drf_fills():
+    """Field.fail() fills a message with str.format, so a %(name)s placeholder is shown as it is."""
+    printf_style = [
+        (field.__name__, key)
+        for field in api_fields()
+        for key, message in field.default_error_messages.items()
+        if "%(" in str(message)
+    ]
+
+    assert list(api_fields())
+    assert printf_style == []
