@@ -1,14 +1,19 @@
 """Bodies the API cannot read: too large, not JSON, not UTF-8. Each is a JSON 400 that says in words
 what is wrong, in the request's language (CONTRACTS.md: errors are 400 with a JSON body)."""
+import importlib
+import inspect
 import json
+import pkgutil
 from functools import cache as memoize
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
+import heating.api
 from heating.models import ApiToken
 from tests.factories import CompanyFactory
 
@@ -181,14 +186,6 @@ def test_a_value_too_long_names_its_limit(api, language, words):
 
 def api_fields():
     """Every serializer field class the API defines for itself."""
-    import importlib
-    import inspect
-    import pkgutil
-
-    from rest_framework import serializers
-
-    import heating.api
-
     for module in pkgutil.iter_modules(heating.api.__path__):
         loaded = importlib.import_module(f"heating.api.{module.name}")
         for _name, value in inspect.getmembers(loaded, inspect.isclass):
