@@ -1,7 +1,7 @@
 """GET /api/v1/meters — the token's company's meters with their latest reading (CONTRACTS.md)."""
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.renderers import JSONRenderer
@@ -10,6 +10,7 @@ from heating.models import Meter, Reading
 from heating.reading_rules import gj_text
 
 from .auth import CompanyTokenAuthentication, HasCompanyToken
+from .schema import NO_SUCH_PAGE, UNAUTHORIZED, WWW_AUTHENTICATE
 
 
 class LastReadingSerializer(serializers.Serializer):
@@ -74,8 +75,10 @@ class MeterListView(ListAPIView):
         ),
         responses={
             200: MeterSerializer(many=True),
-            401: OpenApiResponse(description="missing, wrong or revoked token"),
+            401: UNAUTHORIZED,
+            404: NO_SUCH_PAGE,
         },
+        parameters=[WWW_AUTHENTICATE],
         examples=[
             OpenApiExample(
                 "a meter with a reading",

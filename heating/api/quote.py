@@ -4,9 +4,8 @@ from decimal import Decimal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -17,7 +16,9 @@ from heating.billing_messages import billing_errors_by_field
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
 
 from .breakdown import breakdown_json
-from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField
+from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField, padded
+from .parsers import JSONBodyParser
+from .schema import THROTTLED, field_errors, retry_after
 
 MAX_AREA = Decimal("1000000")
 MAX_HEAT = Decimal("10000000")
@@ -25,23 +26,18 @@ MAX_MONEY = Decimal("100000000")
 _SEASON = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
 
-class QuoteJSONParser(JSONParser):
-    """JSON, where nesting too deep for Python's decoder is a 400 like any other malformed body."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError(_("JSON 嵌套层数过多。")) from None
-
-
 class PartSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PART_KINDS)
     area = StrictDecimalField(places=2, max_value=MAX_AREA, positive=True)
 
 
+@extend_schema_field({"type": "string", "pattern": padded("[0-9]{4}-[0-9]{4}"), "example": "2019-2020"})
+class SeasonField(serializers.CharField):
+    """Text; QuoteRequestSerializer.validate_season reads the years (the schema only shows the shape)."""
+
+
 class QuoteRequestSerializer(serializers.Serializer):
-    season = serializers.CharField(required=False, allow_null=True, help_text="YYYY-YYYY")
+    season = SeasonField(required=False, allow_null=True, help_text="YYYY-YYYY")
     price_class = serializers.ChoiceField(choices=PRICE_CLASSES)
     method = serializers.ChoiceField(choices=METHODS)
     parts = PartSerializer(many=True, allow_empty=False, max_length=50)
@@ -107,6 +103,8 @@ class QuoteResponseSerializer(serializers.Serializer):
 
 
 class QuoteThrottle(AnonRateThrottle):
+    """Per client address; past the rate the quote answers 429 with Retry-After (documented)."""
+
     rate = "120/minute"
 
 
@@ -115,13 +113,22 @@ class QuoteView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [QuoteJSONParser]
+    parser_classes = [JSONBodyParser]
     throttle_classes = [QuoteThrottle]
 
     @extend_schema(
         operation_id="quote",
         request=QuoteRequestSerializer,
-        responses={200: QuoteResponseSerializer},
+        responses={
+            200: QuoteResponseSerializer,
+            400: field_errors(
+                "the request is not a home the policy can bill (a field missing or malformed, parts "
+                "that do not fit the price class, heat_gj missing for metered or given for area), or "
+                "no price policy is in force on the season's first day (the message names the date)"
+            ),
+            429: THROTTLED,
+        },
+        parameters=[retry_after(429)],
         examples=[
             OpenApiExample(
                 "metered flat",

@@ -8,8 +8,7 @@ import decimal
 import re
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -20,7 +19,8 @@ from heating.reading_rules import DUPLICATE, KINDS, REJECTED, STORED, UNIT_FACTO
 from heating.services.readings import Incoming, ReadingsBusy, readings_ingest
 
 from .auth import CompanyTokenAuthentication, HasCompanyToken
-from .quote import QuoteJSONParser
+from .parsers import JSONBodyParser
+from .schema import BUSY, UNAUTHORIZED, WWW_AUTHENTICATE, field_errors, retry_after
 
 MAX_BATCH = 1000
 MAX_VALUE_CHARS = 40
@@ -53,7 +53,15 @@ class StrictChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field({"type": "string", "format": "date-time", "example": "2020-03-15T08:00:00+08:00"})
+# _TIME as the schema's readers (ECMA) write it; no `format: date-time`, which is stricter than this.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+        r"([Zz]|[+-][0-9]{2}:?[0-9]{2})$",
+        "example": "2020-03-15T08:00:00+08:00",
+    }
+)
 class OffsetDateTimeField(serializers.Field):
     """ISO 8601 date and time with a UTC offset; microseconds at most."""
 
@@ -87,14 +95,21 @@ def _looks_like_date(text: str) -> bool:
     return True
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^[+-]?[0-9]+(\.[0-9]+)?$"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^[+-]?[0-9]+(\.[0-9]+)?$",
+        "maxLength": MAX_VALUE_CHARS,
+    }
+)
 class DecimalStringField(serializers.Field):
     """A decimal number as a JSON string of ASCII digits. Negative is shape-valid: the service
     refuses it as a reading, with a reason, like any other value it cannot store."""
 
     default_error_messages = {
         "invalid": _("须为十进制数字字符串，如 “123.4567”。"),
-        "max_length": _("最多 %(limit)s 个字符。"),
+        "max_length": _("最多 {limit} 个字符。"),
     }
 
     def to_internal_value(self, data):
@@ -203,7 +218,7 @@ class ReadingBatchView(APIView):
 
     authentication_classes = [CompanyTokenAuthentication]
     permission_classes = [HasCompanyToken]
-    parser_classes = [QuoteJSONParser]
+    parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
@@ -224,11 +239,11 @@ class ReadingBatchView(APIView):
         request=ReadingBatchSerializer,
         responses={
             200: ReadingBatchResultSerializer,
-            400: OpenApiResponse(
-                response=OpenApiTypes.OBJECT, description="the body is not this shape; nothing was stored"
-            ),
-            401: OpenApiResponse(description="missing, wrong or revoked token"),
+            400: field_errors("the body is not this shape; nothing was stored"),
+            401: UNAUTHORIZED,
+            503: BUSY,
         },
+        parameters=[WWW_AUTHENTICATE, retry_after(503)],
         examples=[
             OpenApiExample(
                 "one reading",
