@@ -65,6 +65,24 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Characters no import cell means and PostgreSQL will not store in text (NUL) or shows as nothing.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    """`text` fit to be stored and shown: a file name, say."""
+    return _CONTROL.sub("", text)
+
+
+def _refuse_control_characters(number: int, raw: list[str]) -> None:
+    for position, cell in enumerate(raw):
+        if _CONTROL.search(cell):
+            raise FileRefused(
+                f"第 {number:,} 行 {get_column_letter(position + 1)} 列含有不可见的控制字符（如空字符），"
+                "请删除后重新导入。"
+            )
+
+
 def _header_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\ufeff", "").strip().lower()
     return re.sub(r"[\s_\-（）()]+", "", text)
@@ -155,6 +173,7 @@ def read_table(file_name: str, data: bytes, columns: Sequence[Column]) -> Table:
             raise FileRefused("读取文件超时：文件过大或结构异常，请拆分后分批导入。")
         while raw and not raw[-1].strip():
             raw.pop()
+        _refuse_control_characters(number, raw)
         if len(raw) > MAX_COLUMNS:
             raise FileRefused(f"第 {number:,} 行超过 {MAX_COLUMNS} 列，不是本系统的导入文件格式。")
         if positions is None:
