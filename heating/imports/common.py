@@ -23,7 +23,6 @@ from .files import (
     pending_save,
     read_table,
     summary_save,
-    without_control_characters,
 )
 
 # Reading devices and clerks write county time; a time without an offset is taken as such.
@@ -161,7 +160,7 @@ def batch_create(*, company, user, kind, file_name, data=None, sha256=None, rows
     return ImportBatch.objects.create(
         company=company,
         kind=kind,
-        file_name=mask_id_numbers_in(without_control_characters(file_name))[:255],
+        file_name=mask_id_numbers_in(file_name)[:255],
         file_sha256=sha256 or file_sha256(data),
         rows=rows,
         status=status,

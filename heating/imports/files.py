@@ -69,11 +69,6 @@ def file_sha256(data: bytes) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def without_control_characters(text: str) -> str:
-    """`text` fit to be stored and shown: a file name, say."""
-    return _CONTROL.sub("", text)
-
-
 def _refuse_control_characters(number: int, raw: list[str]) -> None:
     for position, cell in enumerate(raw):
         if _CONTROL.search(cell):
