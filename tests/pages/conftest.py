@@ -1,5 +1,6 @@
 """A small county like the demo's, for the page tests: a company with a route, buildings, meters with
 readings (one flagged), imports (one refused with errors), tokens, and a user of every role."""
+
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,25 +51,42 @@ def build_county() -> County:
     building_with_meters(company, 4, route=route, route_order=1)
     meter = meters[0]
     flagged = Reading.objects.create(
-        meter=meter, company=company, read_at=timezone.now() - datetime.timedelta(days=1),
-        value_gj=Decimal("5100.000000"), status=Reading.Status.FLAGGED, flags=["implausible"],
-        source=Reading.Source.MANUAL, created_by=clerk, note="用热量异常偏高",
+        meter=meter,
+        company=company,
+        read_at=timezone.now() - datetime.timedelta(days=1),
+        value_gj=Decimal("5100.000000"),
+        status=Reading.Status.FLAGGED,
+        flags=["implausible"],
+        source=Reading.Source.MANUAL,
+        created_by=clerk,
+        note="用热量异常偏高",
     )
     refused = ImportBatch.objects.create(
-        company=company, kind=ImportBatch.Kind.ONBOARDING, status=ImportBatch.Status.REJECTED,
+        company=company,
+        kind=ImportBatch.Kind.ONBOARDING,
+        status=ImportBatch.Status.REJECTED,
         file_name="2020-2021供暖季历山街道东片区建档导入（第二批，含阁楼和储藏室）.xlsx",
-        file_sha256="ab" * 32, rows=3, error_count=2, created_by=clerk,
+        file_sha256="ab" * 32,
+        rows=3,
+        error_count=2,
+        created_by=clerk,
         errors=[
             {
-                "row": 2, "column": "采暖部位",
+                "row": 2,
+                "column": "采暖部位",
                 "message": "采暖部位格式为 种类:面积，如 flat:80.00;attic_without_certificate:40.00",
             },
             {"row": 3, "column": "身份证号", "message": "身份证号格式不正确：3703231************"},
         ],
     )
     ImportBatch.objects.create(
-        company=company, kind=ImportBatch.Kind.READINGS, status=ImportBatch.Status.COMMITTED,
-        file_name="readings.csv", file_sha256="cd" * 32, rows=10, created_by=manager,
+        company=company,
+        kind=ImportBatch.Kind.READINGS,
+        status=ImportBatch.Status.COMMITTED,
+        file_name="readings.csv",
+        file_sha256="cd" * 32,
+        rows=10,
+        created_by=manager,
         committed_at=timezone.now(),
     )
     token, _key = ApiToken.issue(

@@ -1,6 +1,7 @@
 """Every page at 360×740, as each role sees it with demo-like data: it fits the screen (no horizontal
 scroll), sends no Content-Security-Policy violation, its buttons and fields are 44 px tall, and axe-core
 finds no serious or critical accessibility problem."""
+
 import pytest
 from django.test import Client
 

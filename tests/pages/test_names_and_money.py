@@ -1,0 +1,62 @@
+"""People and money are written one way on every page: `person_name` and `yuan` (heating.templatetags)."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from heating.templatetags.portal import person_name, yuan
+from tests.factories import UserFactory
+
+
+@pytest.mark.parametrize(
+    "last, first, username, shown",
+    [
+        ("王", "丽", "clerk1", "王丽"),
+        ("欧阳", "修", "oy", "欧阳修"),
+        ("Wang", "Li", "lw", "Li Wang"),
+        ("", "", "clerk9", "clerk9"),
+    ],
+)
+def test_person_name_puts_a_chinese_surname_first(last, first, username, shown):
+    assert person_name(UserFactory.build(last_name=last, first_name=first, username=username)) == shown
+
+
+def test_person_name_of_nobody_is_a_dash():
+    assert person_name(None) == "—"
+
+
+@pytest.mark.parametrize(
+    "amount, shown",
+    [
+        (Decimal("1234.5"), "¥1234.50"),
+        ("900", "¥900.00"),
+        (Decimal("-3"), "−¥3.00"),
+        (Decimal("-0.001"), "¥0.00"),
+        (None, ""),
+    ],
+)
+def test_yuan_writes_money_with_two_decimals(amount, shown):
+    assert yuan(amount) == shown
+
+
+@pytest.mark.parametrize(
+    "who, path",
+    [
+        ("clerk", "/company/imports/"),
+        ("clerk", "/company/imports/{refused}/"),
+        ("manager", "/company/tokens/"),
+        ("clerk", "/company/meters/{serial}/"),
+    ],
+)
+def test_pages_show_names_surname_first(county, who, path):
+    client = Client()
+    client.force_login(getattr(county, who))
+
+    html = client.get(path.format(refused=county.refused.pk, serial=county.meter.serial)).content.decode()
+
+    shown = {"clerk": "王丽", "manager": "刘志强"}
+    assert shown[who] in html  # in the header at least
+    main = html[html.index("<main>") :]
+    assert ("王丽" if who == "clerk" else "刘志强") in main
+    assert "丽 王" not in html and "志强 刘" not in html
