@@ -36,6 +36,13 @@ def yuan(amount) -> str:
     return f"−¥{-value}" if value < 0 else f"¥{abs(value)}"  # abs: no ¥-0.00
 
 
+@register.filter
+def percent(share) -> str:
+    """A share of a policy as a percentage: 0.30 → 30%, 0.755 → 75.5%."""
+    text = f"{Decimal(share) * 100:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
 @register.simple_tag(takes_context=True)
 def nav_current(context, *names) -> str:
     """` aria-current="page"` on the navigation link of the page being shown: `names` are URL names,

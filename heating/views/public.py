@@ -3,6 +3,7 @@ from django.shortcuts import render
 from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, RESIDENTIAL_KINDS
 from heating.billing.explain import PART_KIND_LABELS, PRICE_CLASS_LABELS
 from heating.models.policy import season_name
+from heating.selectors.policy import latest_priced_season, policy_for_season
 from heating.selectors.seasons import priced_seasons
 
 
@@ -11,7 +12,9 @@ def _labels(table, language):
 
 
 def home(request):
-    return render(request, "heating/home.html")
+    """The public home page; its price cards are the policy in force for the latest priced season."""
+    latest = latest_priced_season()
+    return render(request, "heating/home.html", {"policy": policy_for_season(latest) if latest else None})
 
 
 def calculator(request):

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from heating.templatetags.portal import person_name, yuan
-from tests.factories import UserFactory
+from heating.templatetags.portal import percent, person_name, yuan
+from tests.factories import PricePolicyFactory, UserFactory
+from tests.test_calculator_page import load_policy_2019
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,24 @@ def test_pages_show_names_surname_first(county, who, path):
     main = html[html.index("<main>") :]
     assert ("王丽" if who == "clerk" else "刘志强") in main
     assert "丽 王" not in html and "志强 刘" not in html
+
+
+@pytest.mark.parametrize(
+    "share, shown", [(Decimal("0.30"), "30%"), (Decimal("0.755"), "75.5%"), (Decimal("1"), "100%")]
+)
+def test_percent_writes_a_share(share, shown):
+    assert percent(share) == shown
+
+
+def test_the_home_page_prices_are_the_policy_in_force_written_one_way(client, db):
+    load_policy_2019()
+    html = client.get("/").content.decode()
+    assert "按面积收费 ¥21.00/m²" in html and "¥45.00/GJ" in html and "面积×价格×30%" in html
+    assert "源政办字〔2019〕54号" in html
+
+    PricePolicyFactory(
+        code="测试〔2021〕1号", residential_area_price=Decimal("23.50"), low_income_rate=Decimal("0.70")
+    )
+
+    html = client.get("/").content.decode()
+    assert "按面积收费 ¥23.50/m²" in html and "实际取暖费的 70% 收取" in html and "测试〔2021〕1号" in html
