@@ -18,7 +18,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
-    "button, select, input:not([type=hidden]):not([type=checkbox]), nav a, a.button"))
+    "button, select, input:not([type=hidden]):not([type=checkbox]), nav a, a.button, footer a, .pages a"))
   .filter((el) => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
   .filter((el) => el.getBoundingClientRect().height < 44)
   .map((el) => el.outerHTML.slice(0, 80))"""
