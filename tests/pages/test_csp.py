@@ -58,3 +58,26 @@ def test_swagger_ui_runs_under_the_policy(live_server, transactional_db, page):
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() >= 3
     assert violations == []
+
+
+@pytest.mark.browser
+def test_the_admin_runs_under_the_policy(live_server, committed_county, page):
+    from tests.factories import UserFactory
+    from tests.pages.test_phone import LISTEN, sign_in
+
+    sign_in(page, live_server, UserFactory(username="root", is_staff=True, is_superuser=True))
+    page.add_init_script(LISTEN)
+    console = []
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    seen = {}
+    for path in (
+        "/admin/",
+        "/admin/heating/reading/",
+        f"/admin/heating/reading/{committed_county.flagged.pk}/change/",
+        "/admin/heating/account/add/",
+    ):
+        page.goto(live_server.url + path)
+        seen[path] = page.evaluate("window.__csp") + console[:]
+        console.clear()
+
+    assert seen == {path: [] for path in seen}
