@@ -6,6 +6,7 @@ error in the test's setup instead, so a full run can never pass by skipping.
 """
 import os
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -20,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVICE_MARKERS = ("postgres", "redis", "browser")
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SUMMARY_TITLE = "PostgreSQL/Redis/browser-only tests skipped on this run:"
 
 # Playwright's sync API keeps an event loop in the main thread, which makes Django refuse ORM
@@ -102,6 +104,18 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
     }
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (package.json, installed by `npm ci`) for the page tests' accessibility check.
+    Its absence skips them, with the reason, like a missing service; under REQUIRE_SERVICES=1 it fails."""
+    if not AXE.is_file():
+        reason = f"needs axe-core, {AXE.relative_to(AXE.parents[2])} is missing (run `npm ci`)"
+        if _require_services():
+            pytest.fail("REQUIRE_SERVICES=1 but this test " + reason, pytrace=False)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
 
 
 def _skip_reason(report) -> str:

@@ -3,11 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, public, tokens
+from heating.views import imports, landing, public, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -18,6 +18,9 @@ api_v1 = [
 urlpatterns = [
     path("", public.home, name="home"),
     path("calculator/", public.calculator, name="calculator"),
+    path("start/", landing.landing, name="landing"),
+    path("company/", landing.company_overview_page, name="company-overview"),
+    path("bureau/", landing.bureau_inbox, name="bureau-inbox"),
     path("company/imports/", imports.import_list, name="import-list"),
     path("company/imports/readings/", imports.import_readings, name="import-readings"),
     path("company/imports/onboarding/", imports.import_onboarding, name="import-onboarding"),
@@ -43,7 +46,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script from ?script, not inline: no CSP exception.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -1,4 +1,5 @@
 """The calculator page at /calculator/: a form over POST /api/v1/quote, public, in Chinese and English."""
+import datetime
 import importlib
 import os
 import re
@@ -45,7 +46,7 @@ def test_the_page_is_public_and_chinese_by_default(client, policy_2019):
     assert '<html lang="zh-hans">' in html
     assert "供暖费计算器" in html
     assert "计费面积" in html and "应退费" in html
-    assert 'value="2020-2021"' in html  # the default season
+    assert re.search(r'<select name="season">\s*<option value="2020-2021">', html)  # the default season
     assert "Heating fee calculator" not in html
 
 
@@ -165,8 +166,73 @@ def test_a_resident_gets_a_quote_and_sees_errors(
     page.fill("table.parts tbody tr:first-child input[name=area]", "abc")
     page.click("button[type=submit]")
 
-    page.locator("#errors p").first.wait_for()
-    errors = page.locator("#errors").inner_text()
-    assert "area" in errors
-    assert error_word in errors
+    # The message stands beside the area it is about, in words: no "parts.0.area:" anywhere.
+    beside = page.locator("table.parts tbody tr:first-child [data-error-for=area]")
+    beside.wait_for()
+    assert error_word in beside.inner_text()
+    area = page.locator("table.parts tbody tr:first-child input[name=area]")
+    assert area.get_attribute("aria-invalid") == "true"
+    assert page.locator("#" + area.get_attribute("aria-describedby")).inner_text() == beside.inner_text()
+    assert "parts." not in page.locator("main").inner_text()
+    assert page.locator("#errors p").count() == 1  # only "correct the marked fields"
     assert page.locator("#result").is_hidden()
+
+
+# --- what it asks and what it answers ------------------------------------------------------------
+
+
+def season_options(html):
+    select = re.search(r'<select name="season">(.*?)</select>', html, re.S)[1]
+    return re.findall(r'<option value="([0-9-]*)">', select)
+
+
+def test_the_season_is_a_choice_of_the_seasons_that_have_a_policy(client, policy_2019):
+    from tests.factories import PricePolicyFactory
+
+    assert season_options(client.get(URL).content.decode()) == ["2020-2021", "2019-2020"]
+
+    PricePolicyFactory(effective_from=datetime.date(2021, 11, 15), effective_until=datetime.date(2023, 11, 1))
+
+    newest_first = ["2022-2023", "2021-2022", "2020-2021", "2019-2020"]
+    assert season_options(client.get(URL).content.decode()) == newest_first
+
+
+def test_with_no_policy_the_season_says_so(client, db):
+    from heating.models import PricePolicy
+
+    PricePolicy.objects.all().delete()
+
+    html = client.get(URL).content.decode()
+    assert season_options(html) == [""]
+    assert "尚未载入价格政策" in html
+
+
+def test_what_was_paid_and_what_the_rule_asks_are_told_apart(client, policy_2019):
+    html = client.get(URL).content.decode()
+
+    start = html.index('<form id="quote"')
+    form = html[start : html.index("</form>", start)]
+    result = html[html.index('<section id="result"') :]
+    assert "已预交" in form and "应预交" not in form
+    assert "应预交金额" in result and "已预交" not in result.split("</dl>")[0]
+    for key in ("amount_due", "refund", "balance_due"):
+        assert re.search(rf'<dd id="r-{key}" class="money key">', result)
+    assert '<dd id="r-prepayment" class="money">' in result
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_button_can_be_tapped_and_the_result_scrolls_into_view(
+    live_server, committed_policy_2019, page
+):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + URL)
+
+    page.select_option("select[name=season]", "2019-2020")
+    page.fill("table.parts tbody tr:first-child input[name=area]", "100")
+    page.click("button[type=submit]")
+
+    page.locator("#result").wait_for(state="visible")
+    assert "2019-2020" in page.locator("#result-policy").inner_text()
+    top = page.evaluate("document.getElementById('result').getBoundingClientRect().top")
+    assert 0 <= top < 740
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

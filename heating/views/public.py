@@ -3,7 +3,8 @@ from django.shortcuts import render
 from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, RESIDENTIAL_KINDS
 from heating.billing.explain import PART_KIND_LABELS, PRICE_CLASS_LABELS
 from heating.models.policy import season_name
-from heating.selectors.policy import latest_priced_season
+from heating.selectors.policy import latest_priced_season, policy_for_season
+from heating.selectors.seasons import priced_seasons
 
 
 def _labels(table, language):
@@ -11,7 +12,9 @@ def _labels(table, language):
 
 
 def home(request):
-    return render(request, "heating/home.html")
+    """The public home page; its price cards are the policy in force for the latest priced season."""
+    latest = latest_priced_season()
+    return render(request, "heating/home.html", {"policy": policy_for_season(latest) if latest else None})
 
 
 def calculator(request):
@@ -19,7 +22,6 @@ def calculator(request):
     language = request.LANGUAGE_CODE
     part_labels = _labels(PART_KIND_LABELS, language)
     class_labels = _labels(PRICE_CLASS_LABELS, language)
-    latest = latest_priced_season()
     return render(
         request,
         "heating/calculator.html",
@@ -27,6 +29,7 @@ def calculator(request):
             "price_classes": [(c, class_labels[c]) for c in PRICE_CLASSES],
             "methods": METHODS,
             "part_kinds": [(k, part_labels[k], k in RESIDENTIAL_KINDS) for k in PART_KINDS],
-            "default_season": season_name(latest) if latest else "",
+            # Newest first, so the season of the latest policy is the one chosen.
+            "seasons": [season_name(year) for year in priced_seasons()],
         },
     )

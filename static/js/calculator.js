@@ -41,7 +41,7 @@
         return { kind: row.querySelector("[name=kind]").value, area: row.querySelector("[name=area]").value.trim() };
       }),
     };
-    if (form.season.value.trim()) body.season = form.season.value.trim();
+    if (form.season.value) body.season = form.season.value;
     if (body.method === "metered") body.heat_gj = form.heat_gj.value.trim();
     if (body.method === "area" && body.price_class === "residential") body.exchangers = form.exchangers.value || "0";
     if (body.price_class === "residential") body.low_income = form.low_income.checked;
@@ -53,17 +53,62 @@
     return amount.startsWith("-") ? "−¥" + amount.slice(1) : "¥" + amount;
   }
 
-  function flatten(value, prefix, out) {
-    if (Array.isArray(value) && value.every(function (v) { return typeof v === "string"; })) {
-      out.push((prefix ? prefix + ": " : "") + value.join(" "));
-    } else if (value && typeof value === "object") {
-      Object.keys(value).forEach(function (key) {
-        flatten(value[key], prefix ? prefix + "." + key : key, out);
+  function clearErrors() {
+    errors.replaceChildren();
+    form.querySelectorAll(".field-error").forEach(function (slot) { slot.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+    });
+  }
+
+  function texts(value) {
+    return Array.isArray(value) ? value.filter(function (v) { return typeof v === "string"; }) : [String(value)];
+  }
+
+  // Puts a message beside the field it is about (within `scope`: the form or one part's row), in
+  // the words the API used; a message about no field on the page goes to the box under the form.
+  function place(scope, key, value) {
+    const slot = scope.querySelector("[data-error-for=" + key + "]");
+    if (!slot) {
+      texts(value).forEach(function (text) {
+        const p = document.createElement("p");
+        p.textContent = text;
+        errors.appendChild(p);
       });
-    } else if (value !== null && value !== undefined) {
-      out.push((prefix ? prefix + ": " : "") + value);
+      return;
     }
-    return out;
+    slot.textContent = texts(value).join(" ");
+    const field = scope.querySelector("[name=" + key + "]");
+    if (field) {
+      slot.id = slot.id || "err-" + key + "-" + Math.random().toString(36).slice(2);
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", slot.id);
+    }
+  }
+
+  function showErrors(data) {
+    Object.keys(data).forEach(function (key) {
+      const value = data[key];
+      // A part's errors come keyed by its index ({"0": {"area": [...]}}, or a list of such objects).
+      const perPart = key === "parts" && value && typeof value === "object" &&
+        !(Array.isArray(value) && value.every(function (v) { return typeof v === "string"; }));
+      if (perPart) {
+        Object.keys(value).forEach(function (index) {
+          const row = rows.children[Number(index)];
+          const partErrors = value[index] || {};
+          Object.keys(partErrors).forEach(function (field) { place(row || form, field, partErrors[field]); });
+        });
+      } else {
+        place(form, key, value);
+      }
+    });
+    const p = document.createElement("p");
+    p.textContent = form.dataset.fix;
+    errors.prepend(p);
+    const first = form.querySelector("[aria-invalid=true]");
+    (first || errors).scrollIntoView({ block: "center" });
+    if (first) first.focus();
   }
 
   function show(data) {
@@ -85,11 +130,14 @@
       body.appendChild(tr);
     });
     result.hidden = false;
+    // On a phone the result is below the fold: bring it into view.
+    result.scrollIntoView({ block: "start" });
+    result.focus({ preventScroll: true });
   }
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
-    errors.replaceChildren();
+    clearErrors();
     const response = await fetch(form.dataset.url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang },
@@ -99,15 +147,13 @@
     try {
       data = await response.json();
     } catch (error) {
-      data = { error: [form.dataset.failed + " (" + response.status + ")"] };
+      result.hidden = true;
+      place(form, "server", form.dataset.failed + " (" + response.status + ")");
+      return;
     }
     if (!response.ok) {
       result.hidden = true;
-      flatten(data, "", []).forEach(function (text) {
-        const p = document.createElement("p");
-        p.textContent = text;
-        errors.appendChild(p);
-      });
+      showErrors(data);
       return;
     }
     show(data);

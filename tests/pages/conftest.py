@@ -1,0 +1,106 @@
+"""A small county like the demo's, for the page tests: a company with a route, buildings, meters with
+readings (one flagged), imports (one refused with errors), tokens, and a user of every role."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from heating.models import ApiToken, ImportBatch, Reading, Role
+from tests.factories import (
+    BureauFactory,
+    CompanyFactory,
+    MembershipFactory,
+    RouteFactory,
+    UserFactory,
+)
+from tests.readings.helpers import building_with_meters
+
+
+@dataclass
+class County:
+    company: object
+    clerk: object
+    manager: object
+    officer: object
+    resident: object
+    route: object
+    building: object
+    meter: object
+    flagged: object
+    refused: object
+    token: object
+
+
+def person(username, last, first):
+    return UserFactory(username=username, last_name=last, first_name=first)
+
+
+def build_county() -> County:
+    company = CompanyFactory(name="沂源县鑫源热力有限公司城区第二供热站")
+    clerk, manager = person("clerk1", "王", "丽"), person("manager1", "刘", "志强")
+    MembershipFactory(user=clerk, organisation=company, role=Role.CLERK)
+    MembershipFactory(user=manager, organisation=company, role=Role.MANAGER)
+    officer = person("finance", "孙", "明")
+    MembershipFactory(user=officer, organisation=BureauFactory(name="沂源县财政局"), role=Role.OFFICER)
+    resident = person("resident1", "张", "建国")
+    route = RouteFactory(company=company, name="历山街道东片区第一抄表线路")
+    building, meters = building_with_meters(company, 6, route=route, code="LSJD-0012")
+    building_with_meters(company, 4, route=route, route_order=1)
+    meter = meters[0]
+    flagged = Reading.objects.create(
+        meter=meter,
+        company=company,
+        read_at=timezone.now() - datetime.timedelta(days=1),
+        value_gj=Decimal("5100.000000"),
+        status=Reading.Status.FLAGGED,
+        flags=["implausible"],
+        source=Reading.Source.MANUAL,
+        created_by=clerk,
+        note="用热量异常偏高",
+    )
+    refused = ImportBatch.objects.create(
+        company=company,
+        kind=ImportBatch.Kind.ONBOARDING,
+        status=ImportBatch.Status.REJECTED,
+        file_name="2020-2021供暖季历山街道东片区建档导入（第二批，含阁楼和储藏室）.xlsx",
+        file_sha256="ab" * 32,
+        rows=3,
+        error_count=2,
+        created_by=clerk,
+        errors=[
+            {
+                "row": 2,
+                "column": "采暖部位",
+                "message": "采暖部位格式为 种类:面积，如 flat:80.00;attic_without_certificate:40.00",
+            },
+            {"row": 3, "column": "身份证号", "message": "身份证号格式不正确：3703231************"},
+        ],
+    )
+    ImportBatch.objects.create(
+        company=company,
+        kind=ImportBatch.Kind.READINGS,
+        status=ImportBatch.Status.COMMITTED,
+        file_name="readings.csv",
+        file_sha256="cd" * 32,
+        rows=10,
+        created_by=manager,
+        committed_at=timezone.now(),
+    )
+    token, _key = ApiToken.issue(
+        company=company, name="远传抄表系统（历山街道东片区集中器）", created_by=manager
+    )
+    return County(company, clerk, manager, officer, resident, route, building, meter, flagged, refused, token)
+
+
+@pytest.fixture
+def county(db):
+    return build_county()
+
+
+@pytest.fixture
+def committed_county(transactional_db):
+    """For the live server, which reads from another thread: committed, not in a rollback."""
+    return build_county()
