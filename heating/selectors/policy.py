@@ -26,11 +26,14 @@ def policy_for_season(start_year: int) -> PricePolicy:
     return policy
 
 
+def priced_seasons() -> list[int]:
+    """Start years, newest first, of every season some loaded policy is in force on the first day of."""
+    years = set()
+    for start, until in PricePolicy.objects.values_list("effective_from", "effective_until"):
+        years.update(y for y in range(start.year - 1, until.year + 1) if start <= season_days(y)[0] <= until)
+    return sorted(years, reverse=True)
+
+
 def latest_priced_season() -> int | None:
     """The latest season whose first day some loaded policy covers (the quote API's default)."""
-    best = None
-    for start, until in PricePolicy.objects.values_list("effective_from", "effective_until"):
-        year = until.year if season_days(until.year)[0] <= until else until.year - 1
-        if season_days(year)[0] >= start and (best is None or year > best):
-            best = year
-    return best
+    return next(iter(priced_seasons()), None)

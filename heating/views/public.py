@@ -3,8 +3,7 @@ from django.shortcuts import render
 from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, RESIDENTIAL_KINDS
 from heating.billing.explain import PART_KIND_LABELS, PRICE_CLASS_LABELS
 from heating.models.policy import season_name
-from heating.selectors.policy import latest_priced_season, policy_for_season
-from heating.selectors.seasons import priced_seasons
+from heating.selectors.policy import latest_priced_season, policy_for_season, priced_seasons
 
 
 def _labels(table, language):
