@@ -5,6 +5,7 @@ absent, and listed at the end of the run. With REQUIRE_SERVICES=1 (CI) a missing
 error in the test's setup instead, so a full run can never pass by skipping.
 """
 import os
+import shutil
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -20,9 +21,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SERVICE_MARKERS = ("postgres", "redis", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "gettext")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-SUMMARY_TITLE = "PostgreSQL/Redis/browser-only tests skipped on this run:"
+SUMMARY_TITLE = "PostgreSQL/Redis/browser/gettext-only tests skipped on this run:"
 
 # Playwright's sync API keeps an event loop in the main thread, which makes Django refuse ORM
 # calls from the test body while a live_server test drives the browser.
@@ -73,6 +74,10 @@ def _missing(service: str) -> str | None:
             import playwright.sync_api  # noqa: F401
         except ImportError as exc:
             return f"needs Playwright, it does not import ({exc})"
+        return None
+    if service == "gettext":
+        if shutil.which("xgettext") is None:
+            return "needs GNU gettext's xgettext (apt-get install gettext)"
         return None
     raise ValueError(service)
 

@@ -45,6 +45,9 @@ def read_po(path: Path) -> list[dict]:
                 entry["msgstr"][index] = text
                 field = ("msgstr", index)
             else:
+                # gettext needs no blank line between entries, but this reader and a reviewer do: two
+                # glued entries would hide the first from every test here.
+                assert entry[key] is None, f"{path.name}: no blank line before {raw!r}"
                 entry[key] = text
                 field = (key, None)
         elif line.startswith('"') and field is not None:
