@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from heating import identity
+from heating.batching import chunks
 from heating.billing import (
     AREA,
     ATTIC_WITH_CERTIFICATE,
@@ -337,15 +338,9 @@ def _read_row(number, cells: dict, errors: Errors, seasons: dict) -> Row | None:
 # The file against itself and the database ---------------------------------------------------------
 
 
-def _chunks(items):
-    items = sorted(items)
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def _existing(queryset, field_name, values, *fields):
     found = []
-    for chunk in _chunks(values):
+    for chunk in chunks(sorted(values), CHUNK):
         found.extend(queryset.filter(**{f"{field_name}__in": chunk}).values_list(*fields))
     return found
 

@@ -18,6 +18,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from heating.batching import chunks
 from heating.models import Meter, Organisation, Reading, ReadingLimits
 from heating.reading_rules import (
     GJ_PLACES,
@@ -87,12 +88,6 @@ def limits_for(company: Organisation) -> Limits:
     )
     row = row or ReadingLimits()
     return Limits(row.max_daily_gj_per_m2, row.history_factor)
-
-
-def _chunks(items, size=None):
-    size = size or CHUNK  # looked up at call time, so that a test (or a setting) can change it
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _db_time(value):
@@ -170,7 +165,7 @@ def _around_rows(spans: list[tuple[int, datetime.datetime, datetime.datetime]]):
 
 def _around_rows_portable(cursor, spans):
     adapt = connection.ops.adapt_datetimefield_value
-    for chunk in _chunks(spans):
+    for chunk in chunks(spans, CHUNK):
         values = ", ".join(["(%s, %s, %s)"] * len(chunk))
         params = [p for meter_id, lo, hi in chunk for p in (meter_id, adapt(lo), adapt(hi))]
         cursor.execute(_AROUND_PORTABLE.format(values=values), params)
@@ -200,7 +195,7 @@ def _stored_around(candidates: list[Candidate], client_ids: dict) -> Stored:
 def _meters(company, serials) -> dict[str, MeterFacts]:
     """This company's meters by serial, with the heated area of their homes now."""
     found = {}
-    for chunk in _chunks(sorted(serials)):
+    for chunk in chunks(sorted(serials), CHUNK):
         rows = (
             Meter.objects.filter(company=company, serial__in=chunk)
             .annotate(
@@ -218,7 +213,7 @@ def _meters(company, serials) -> dict[str, MeterFacts]:
 
 def _client_ids(company, ids) -> dict[str, tuple[int, datetime.datetime, Decimal]]:
     found = {}
-    for chunk in _chunks(sorted(ids), 20000 if connection.vendor == "postgresql" else None):
+    for chunk in chunks(sorted(ids), 20000 if connection.vendor == "postgresql" else CHUNK):
         rows = Reading.objects.filter(company=company, client_id__in=chunk).values_list(
             "client_id", "meter_id", "read_at", "value_gj"
         )
@@ -319,7 +314,7 @@ def _ingest_once(*, company, incoming, source, user, all_or_nothing, import_batc
     now = timezone.now()
     with transaction.atomic():
         serials = sorted({item.serial for item in incoming})
-        for chunk in _chunks(serials):
+        for chunk in chunks(serials, CHUNK):
             # Only the meters (not the company row the default ordering would join), in id order.
             locked = Meter.objects.select_for_update(of=("self",)).filter(company=company, serial__in=chunk)
             list(locked.order_by("pk").values_list("id"))
@@ -426,5 +421,5 @@ def _copy_readings(rows: list[dict]) -> None:
     columns = ", ".join((*_COLUMNS, "confirmed", "void_reason", "confirm_reason"))
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY heating_reading ({columns}) FROM STDIN") as copy:
-            for chunk in _chunks(rows, 5000):
+            for chunk in chunks(rows, 5000):
                 copy.write("\n".join(map(_copy_line, chunk)) + "\n")
