@@ -84,6 +84,9 @@ def to_gj(value: Decimal, unit: str) -> Decimal:
         raise ReadingError("negative", value=str(value))
     if unit == "GJ" and value.as_tuple().exponent >= -6 and value < MAX_GJ:
         return value.quantize(GJ_PLACES).copy_abs()  # the common case, exact by construction
+    if value.adjusted() >= 15:
+        # Above MAX_GJ in every unit (even kWh), and too long to multiply: 1e999999999 overflows.
+        raise ReadingError("too_large", value=f"{value:.6E}", unit=unit)
     factor = UNIT_FACTORS[unit]
     with localcontext() as exact:
         # Enough digits that the product is never rounded (the default 28 would round a long input

@@ -820,3 +820,16 @@ def test_daily_use_counts_whole_seconds_as_the_rules_do():
     after = Point(before.read_at + datetime.timedelta(seconds=1, microseconds=500000), D("101"))
     assert daily_use(before, after) == D("86400.000")
     assert daily_use(before, before) is None
+
+
+@pytest.mark.parametrize("unit", ["GJ", "MWh", "kWh"])
+@pytest.mark.parametrize("value", ["1e999999999", "9" * 60, "1e15"])
+def test_a_value_too_long_for_any_unit_is_too_large_not_an_overflow(value, unit):
+    with pytest.raises(ReadingError) as refused:
+        to_gj(Decimal(value), unit)
+
+    assert refused.value.code == "too_large"
+
+
+def test_a_long_kwh_register_below_the_limit_still_converts():
+    assert to_gj(Decimal("2000000000000"), "kWh") == Decimal("7200000000.000000")
