@@ -1,9 +1,9 @@
-"""The two hooks the password-guessing throttle (django-axes) calls: whose address, and what to answer."""
+"""The hooks the password-guessing throttle (django-axes) calls: whose name and address, what to answer."""
 from math import ceil
 
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +21,13 @@ def client_address(request) -> str | None:
     if count and len(hops) >= count:
         return hops[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def username(request, credentials) -> str:
+    """The username as typed, cut to the longest a user can have: a longer one is an ordinary failed
+    sign-in, not a row axes' attempt table cannot hold (a 500 on PostgreSQL). No NUL either."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(typed).replace("\x00", "")[: get_user_model().username.field.max_length]
 
 
 def lockout_response(request, original_response, credentials):

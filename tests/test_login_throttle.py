@@ -174,3 +174,15 @@ def test_behind_a_proxy_visitors_do_not_lock_each_other_out(client, bob, setting
                            HTTP_X_FORWARDED_FOR="198.51.100.2")
 
     assert _signed_in(response)
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize("name", ["x" * 300, "admin\x00"])
+def test_an_overlong_or_nul_username_is_an_ordinary_failure(client, path, name):
+    """axes records the username it counts: longer than any user's, or with a NUL, PostgreSQL would
+    refuse the row (a 500)."""
+    client.raise_request_exception = False
+
+    response = client.post(path, {"username": name, "password": "wrong"})
+
+    assert response.status_code == 200
