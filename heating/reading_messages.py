@@ -4,6 +4,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from heating.identity import mask_id_numbers_in
 from heating.reading_rules import FIELDS
 
 MESSAGES = {
@@ -39,11 +40,12 @@ def local_time_text(text: str) -> str:
 
 
 def refusal_text(code: str | None, params: dict, reason: str | None = None) -> str:
-    """The message for a refused reading; the English reason when the code is unknown."""
+    """The message for a refused reading; the English reason when the code is unknown. A serial or
+    value typed wrong may be an identity number: it is masked."""
     if code not in MESSAGES:
-        return reason or ""
+        return mask_id_numbers_in(reason or "")
     shown = {k: local_time_text(v) if k in _TIMES else v for k, v in params.items()}
-    return str(MESSAGES[code] % shown)
+    return mask_id_numbers_in(str(MESSAGES[code] % shown))
 
 
 def refusal_field(code: str | None) -> str | None:

@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from heating.identity import mask_id_numbers_in
 from heating.models import Reading
 from heating.reading_rules import DUPLICATE, KINDS, REJECTED, STORED, UNIT_FACTORS
 from heating.services.readings import Incoming, ReadingsBusy, readings_ingest
@@ -332,7 +333,7 @@ class ReadingBatchView(APIView):
                 {
                     "reading_id": reading["reading_id"],
                     "status": outcome.status,
-                    "reason": outcome.reason,
+                    "reason": outcome.reason and mask_id_numbers_in(outcome.reason),
                     "flags": list(outcome.flags),
                 }
             )

@@ -616,3 +616,11 @@ def test_the_longest_value_accepted_is_judged_not_a_500(key, meter):
 
     assert statuses(response) == [("big", "rejected")]
     assert "too large" in response.json()["results"][0]["reason"]
+
+
+def test_a_reason_does_not_repeat_an_identity_number_sent_as_a_serial(key):
+    number = "11010519491231002X"
+
+    [result] = post(key, [item("r1", number, aware(2020, 1, 1, 8), "5")]).json()["results"]
+
+    assert result["status"] == "rejected" and number[4:14] not in result["reason"]
