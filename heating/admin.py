@@ -2,8 +2,10 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -70,6 +72,14 @@ class PortalAdmin:
         if _holds_id_number(request.GET.get(SEARCH_VAR, "")):
             return self.id_number_searched(request, request.GET[SEARCH_VAR])
         return super().changelist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """simple_history looks the id up as given: one that is no key at all ("1e5") would be a 500."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        return super().history_view(request, object_id, extra_context)
 
     def id_number_searched(self, request, term):
         self.message_user(

@@ -1,7 +1,9 @@
 """Error pages in the portal's layout and language: 400/403/404/500 are Django's handlers with our
-templates (templates/400.html …); these add the CSRF failure, the 405 and the 403 log line."""
+templates (templates/400.html …); these add the CSRF failure, the 405, the 400 of a NUL in a query
+and the 403 log line."""
 import logging
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
@@ -24,6 +26,19 @@ class MethodNotAllowedPageMiddleware:
         page = render(request, "405.html", status=405)
         page["Allow"] = response["Allow"]
         return page
+
+
+class NulInQueryRefusedMiddleware:
+    """A query string holding a NUL is a 400 (the portal's 400 page): PostgreSQL stores and compares
+    no NUL, so a list filtered by one (an admin filter, say) would fail in the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            raise BadRequest("a NUL character in the query string")
+        return self.get_response(request)
 
 
 class NoTracebackFor403(logging.Filter):
