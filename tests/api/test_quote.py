@@ -46,14 +46,6 @@ def policy_2019(django_db_setup, db):
     migration.load(apps, None)
 
 
-@pytest.fixture(autouse=True)
-def no_throttle_history():
-    """The quote is throttled per client address; every test starts with a clean count."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def api():
     return APIClient()

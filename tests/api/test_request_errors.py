@@ -8,7 +8,6 @@ from functools import cache as memoize
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 from rest_framework.test import APIClient
@@ -33,13 +32,6 @@ INTERNALS = (
     "%(",
     "{limit}",
 )
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_history():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
