@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from heating import identity
 from heating.models import (
     Account,
+    AccountHolder,
     AccountTerms,
     ApiToken,
     AreaDecision,
@@ -330,6 +331,18 @@ class WrittenElsewhere:
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountHolder)
+class AccountHolderAdmin(WrittenElsewhere, PortalAdmin, SimpleHistoryAdmin):
+    """Written by the transfer service (过户), which keeps Account.customer in step; never edited."""
+
+    list_display = ["account", "customer", "from_date", "recorded_by", "recorded_at"]
+    search_fields = ["account__number", "customer__name"]
+    list_select_related = ["account", "customer", "recorded_by"]
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -27,6 +27,10 @@ MESSAGES = {
     "exchangers_not_applicable": _("小型换热设备费只适用于按面积收费的居民用户（§一.4）。"),
     "low_income_not_bool": _("困难群体标记须为是或否。"),
     "low_income_not_applicable": _("困难群体优惠只适用于居民用户（§五）。"),
+    "days_incomplete": _("开户天数和供暖季天数须同时填写或同时不填。"),
+    "season_days_invalid": _("供暖季自 11 月 15 日至次年 3 月 15 日，共 121 或 122 天，不能是“%(value)s”。"),
+    "days_open_not_whole": _("开户天数须为整数。"),
+    "days_open_out_of_range": _("开户天数须在 1 至 %(season_days)s 天之间，不能是 %(value)s。"),
 }
 # What a number refusal (the codes whose message has a %(what)s) is about, by the field it names.
 NUMBER_CODES = ("not_decimal", "not_finite", "negative", "not_positive", "too_large", "too_many_decimals")

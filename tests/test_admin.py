@@ -22,6 +22,7 @@ from heating.models import (
     ReadingLimits,
     Season,
 )
+from heating.services.accounts import account_transfer
 
 from .factories import (
     AreaDecisionFactory,
@@ -81,6 +82,8 @@ def one_of_everything():
     )
     BureauFactory(duties=["subsidy_lead", "area_decision"])
     Season.objects.create(start_year=2019)
+    buyer = CustomerFactory(company=company)
+    account_transfer(account=account, customer=buyer, on=datetime.date(2020, 1, 20), user=membership.user)
     return account
 
 
@@ -97,8 +100,10 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches and readings are written only by the portal's pages, which apply their rules.
-    assert add.status_code == (403 if model_name in ("apitoken", "importbatch", "reading") else 200)
+    # Tokens, import batches, readings and holders are written only by the portal's pages and services,
+    # which apply their rules.
+    written_elsewhere = ("apitoken", "importbatch", "reading", "accountholder")
+    assert add.status_code == (403 if model_name in written_elsewhere else 200)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])

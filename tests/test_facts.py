@@ -31,6 +31,7 @@ from heating.selectors.facts import MissingFacts, account_facts, facts_for_seaso
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
 
 from .factories import (
+    AccountFactory,
     AccountTermsFactory,
     AreaDecisionFactory,
     HeatedPartFactory,
@@ -49,7 +50,6 @@ D = Decimal
 CODE_2019 = "源政办字〔2019〕54号"
 FLAT_80 = Part(FLAT, D("80.00"))
 HEAT = D("20")  # GJ used in a season by a metered home, where a test needs one
-SETTLED_2019 = aware(2020, 4, 1)  # when the 2019-2020 season is settled in these tests
 
 
 def bill_for(account, year, heat_gj=None, **kwargs):
@@ -64,8 +64,8 @@ def keys(breakdown):
     return [line.key for line in breakdown.lines]
 
 
-def low_income(account, year=2019, as_of=SETTLED_2019):
-    return account_facts(account, year, as_of=as_of).low_income
+def low_income(account, year=2019):
+    return account_facts(account, year).low_income
 
 
 # Area, parts and meters -------------------------------------------------------------------------
@@ -81,6 +81,8 @@ def test_an_area_billed_flat_has_its_facts():
         exchangers=0,
         low_income=False,
         area_decision=None,
+        days_open=122,  # 2019-2020 holds 29 February
+        season_days=122,
     )
     assert bill_for(account, 2019).amount_due == D("1680.00")  # POLICY.md §9 #1
 
@@ -226,6 +228,53 @@ def test_an_account_without_terms_for_the_season_is_left_out():
         account_facts(account, 2019)
 
 
+# Days open (POLICY.md §4) -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "opened_on, closed_on, days_open",
+    [
+        (datetime.date(2019, 1, 1), None, 122),
+        (datetime.date(2019, 11, 15), datetime.date(2020, 3, 15), 122),
+        (datetime.date(2019, 11, 16), None, 121),
+        (datetime.date(2020, 1, 11), None, 65),  # 11 January to 15 March, both counted
+        (datetime.date(2019, 1, 1), datetime.date(2020, 1, 10), 57),  # 15 November to 10 January
+        (datetime.date(2020, 3, 15), None, 1),
+        (datetime.date(2019, 1, 1), datetime.date(2019, 11, 15), 1),
+        (datetime.date(2019, 12, 1), datetime.date(2019, 12, 31), 31),
+    ],
+)
+def test_facts_count_the_days_the_account_was_open_in_the_season(opened_on, closed_on, days_open):
+    account = make_account(opened_on=opened_on, closed_on=closed_on)
+
+    facts = account_facts(account, 2019)
+
+    assert (facts.days_open, facts.season_days) == (days_open, 122)
+
+
+def test_a_season_without_29_february_has_121_days():
+    facts = account_facts(make_account(), 2020)
+    assert (facts.days_open, facts.season_days) == (121, 121)
+
+
+@pytest.mark.parametrize(
+    "opened_on, closed_on",
+    [(datetime.date(2020, 3, 16), None), (datetime.date(2019, 1, 1), datetime.date(2019, 11, 14))],
+)
+def test_an_account_not_open_in_the_season_is_left_out(opened_on, closed_on):
+    assert facts_for_season([make_account(opened_on=opened_on, closed_on=closed_on)], 2019) == {}
+
+
+def test_an_account_opened_on_a_metered_home_is_metered_by_the_meter_left_there():
+    old = make_account("100.00", metered=True, closed_on=datetime.date(2020, 1, 10))
+    new = AccountFactory(premises=old.premises, opened_on=datetime.date(2020, 1, 11))
+    AccountTermsFactory(account=new, from_year=2019)
+
+    assert account_facts(old, 2019).method == METERED
+    assert account_facts(new, 2019).method == METERED
+    assert bill_for(new, 2019, heat_gj=D("5")).cap == D("1118.85")  # 2100.00 × 65/122 = 1118.852…
+
+
 # A past season's bill ------------------------------------------------------------------------------
 
 
@@ -294,6 +343,8 @@ def test_the_later_season_reflects_every_change():
         exchangers=0,
         low_income=True,
         area_decision=D("70.00"),
+        days_open=121,
+        season_days=121,
     )
     # the decided 70 m² replaces the computed 100 m²; metered: basic 441.00, heat 900.00, cap 1470.00
     assert "area_decision" in keys(bill_2020)
@@ -416,7 +467,7 @@ def test_an_approved_certificate_valid_on_the_first_day_gives_the_rate():
     LowIncomeCertificateFactory(account=account, valid_from=datetime.date(2019, 1, 1))
 
     assert low_income(account)
-    result = bill_for(account, 2019, heat_gj=D("20"), as_of=SETTLED_2019)
+    result = bill_for(account, 2019, heat_gj=D("20"))
     assert (result.amount_due, result.prepayment, result.refund) == (
         D("675.00"),
         D("1575.00"),
@@ -424,23 +475,25 @@ def test_an_approved_certificate_valid_on_the_first_day_gives_the_rate():
     )  # POLICY.md §9 #6, the prepayment taken as paid
 
 
-def test_a_certificate_valid_from_mid_season_approved_before_settlement_gives_the_rate():
+def test_a_certificate_valid_from_mid_season_approved_during_it_gives_the_rate():
     account = make_account()
     LowIncomeCertificateFactory(
         account=account, valid_from=datetime.date(2020, 1, 10), decided_at=aware(2020, 1, 20)
     )
 
-    assert low_income(account, as_of=SETTLED_2019)
+    assert low_income(account)
 
 
-def test_a_certificate_approved_after_settlement_does_not_give_the_rate():
+def test_a_certificate_approved_after_settlement_gives_the_rate_for_the_season_it_covers():
+    # POLICY.md §5: when the approval comes does not matter; the statement (§11) keeps what was settled.
     account = make_account()
+    SeasonFactory(start_year=2019, settled_at=aware(2020, 4, 1))
     LowIncomeCertificateFactory(
         account=account, valid_from=datetime.date(2020, 1, 10), decided_at=aware(2020, 4, 2)
     )
 
-    assert not low_income(account, as_of=SETTLED_2019)
-    assert low_income(account, as_of=aware(2020, 4, 2))
+    assert low_income(account)
+    assert bill_for(account, 2019).amount_due == D("1260.00")  # 1680.00 × 75%
 
 
 def test_a_certificate_that_expired_before_the_season_does_not_count():
@@ -452,7 +505,7 @@ def test_a_certificate_that_expired_before_the_season_does_not_count():
         decided_at=aware(2018, 1, 5),
     )
 
-    assert low_income(account, 2018, as_of=aware(2019, 4, 1))
+    assert low_income(account, 2018)
     assert not low_income(account)
 
 
@@ -472,8 +525,8 @@ def test_a_certificate_expiring_during_the_season_still_applies_to_the_whole_sea
     )
 
     assert low_income(account)
-    assert bill_for(account, 2019, as_of=SETTLED_2019).amount_due == D("1260.00")  # 1680.00 × 75%
-    assert not low_income(account, 2020, as_of=aware(2021, 4, 1))
+    assert bill_for(account, 2019).amount_due == D("1260.00")  # 1680.00 × 75%
+    assert not low_income(account, 2020)
 
 
 def test_a_certificate_starting_after_the_season_does_not_count():
@@ -481,7 +534,7 @@ def test_a_certificate_starting_after_the_season_does_not_count():
     LowIncomeCertificateFactory(account=account, valid_from=datetime.date(2020, 3, 16))
 
     assert not low_income(account)
-    assert low_income(account, 2020, as_of=aware(2021, 4, 1))
+    assert low_income(account, 2020)
 
 
 @pytest.mark.parametrize("status", [Decision.PENDING, Decision.REJECTED])
@@ -498,14 +551,14 @@ def test_a_non_residential_account_never_gets_the_rate(price_class):
     LowIncomeCertificateFactory(account=account)
 
     assert not low_income(account)
-    assert bill_for(account, 2019, as_of=SETTLED_2019).low_income_discount == D("0.00")
+    assert bill_for(account, 2019).low_income_discount == D("0.00")
 
 
 def test_an_institution_not_yet_approved_with_a_certificate_gets_no_rate():
     account = make_account("500.00", price_class=INSTITUTION)
     LowIncomeCertificateFactory(account=account)
 
-    facts = account_facts(account, 2019, as_of=SETTLED_2019)
+    facts = account_facts(account, 2019)
 
     assert (facts.price_class, facts.low_income) == (NON_RESIDENTIAL, False)
 
@@ -517,26 +570,13 @@ def test_a_certificate_gives_the_rate_to_its_own_home_only():
     assert not low_income(account)
 
 
-def test_a_settled_season_is_resolved_as_of_its_settlement_by_default():
-    account = make_account()
-    SeasonFactory(start_year=2019, settled_at=SETTLED_2019)
-    LowIncomeCertificateFactory(
-        account=account, valid_from=datetime.date(2019, 1, 1), decided_at=aware(2020, 5, 1)
-    )
+def test_an_institution_approved_after_settlement_counts_from_the_season_it_names():
+    account = make_account("500.00", price_class=INSTITUTION)
+    SeasonFactory(start_year=2019, settled_at=aware(2020, 4, 1))
+    InstitutionApprovalFactory(account=account, from_year=2019, decided_at=aware(2020, 5, 1))
 
-    assert account_facts(account, 2019).low_income is False
-    assert account_facts(account, 2019, as_of=aware(2020, 5, 1)).low_income is True
-    assert account_facts(account, 2020).low_income is True  # not settled: as of now
-
-
-def test_an_unsettled_season_is_resolved_as_of_now_by_default():
-    account = make_account()
-    SeasonFactory(start_year=2019, settled_at=None)
-    LowIncomeCertificateFactory(
-        account=account, valid_from=datetime.date(2019, 1, 1), decided_at=aware(2020, 5, 1)
-    )
-
-    assert account_facts(account, 2019).low_income is True
+    assert account_facts(account, 2019).price_class == INSTITUTION
+    assert bill_for(account, 2019).amount_due == D("10500.00")  # 500 × 21, no longer 500 × 35
 
 
 # Many accounts -----------------------------------------------------------------------------------------
@@ -567,9 +607,9 @@ def test_facts_for_many_accounts_take_a_constant_number_of_queries():
     accounts = _varied_accounts(50)
 
     with CaptureQueriesContext(connection) as five:
-        few = facts_for_season(accounts[:5], 2019, as_of=SETTLED_2019)
+        few = facts_for_season(accounts[:5], 2019)
     with CaptureQueriesContext(connection) as fifty:
-        many = facts_for_season(accounts, 2019, as_of=SETTLED_2019)
+        many = facts_for_season(accounts, 2019)
 
     assert len(few) == 5 and len(many) == 50
     assert len(fifty) == len(five), [q["sql"] for q in fifty.captured_queries]
@@ -579,9 +619,9 @@ def test_facts_for_many_accounts_take_a_constant_number_of_queries():
 def test_facts_for_many_accounts_are_those_for_each_alone():
     accounts = _varied_accounts(10)
 
-    many = facts_for_season(accounts, 2019, as_of=SETTLED_2019)
+    many = facts_for_season(accounts, 2019)
 
-    assert many == {a.id: account_facts(a, 2019, as_of=SETTLED_2019) for a in accounts}
+    assert many == {a.id: account_facts(a, 2019) for a in accounts}
     terms = NOTICE_2019
     heat = {METERED: HEAT, AREA: None}
     dues = [bill(f, terms, heat_gj=heat[f.method]).amount_due for f in many.values()]

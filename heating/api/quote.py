@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, AccountFacts, Part, bill, problems
 from heating.billing_messages import billing_errors_by_field
+from heating.models.policy import season_length
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
 
 from .breakdown import breakdown_json
@@ -45,6 +46,14 @@ class QuoteRequestSerializer(serializers.Serializer):
     exchangers = StrictIntegerField(max_value=99, required=False)
     low_income = StrictBooleanField(required=False)
     prepaid = StrictDecimalField(places=2, max_value=MAX_MONEY, required=False, allow_null=True)
+    days_open = StrictIntegerField(
+        max_value=366,
+        required=False,
+        allow_null=True,
+        help_text="days the home is connected in the season, 1 to the season's 121 or 122 days (15 Nov to "
+        "15 Mar, both counted); a home connected or disconnected during the season pays for these days "
+        "(POLICY.md §4). Default: the whole season.",
+    )
 
     def validate_season(self, value):
         if value is None:
@@ -58,7 +67,10 @@ class QuoteRequestSerializer(serializers.Serializer):
         return int(match[1])
 
     def validate(self, attrs):
-        """The engine's own checks of the combination (one source for them), in the request's language."""
+        """The engine's own checks of the combination (one source for them), in the request's language.
+        The season (its default resolved here) gives the days of the season that days_open is out of."""
+        if attrs.get("season") is None:
+            attrs["season"] = latest_priced_season()
         found = problems(quote_facts(attrs), heat_gj=attrs.get("heat_gj"), prepaid=attrs.get("prepaid"))
         if found:
             raise serializers.ValidationError(billing_errors_by_field(found))
@@ -66,13 +78,18 @@ class QuoteRequestSerializer(serializers.Serializer):
 
 
 def quote_facts(data) -> AccountFacts:
-    """The account a quote request describes."""
+    """The account a quote request describes (open for days_open of the season when given)."""
+    days_open, season = data.get("days_open"), data.get("season")
+    if season is None:  # no policy loaded: the season's refusal says so
+        days_open = None
     return AccountFacts(
         price_class=data["price_class"],
         method=data["method"],
         parts=tuple(Part(kind=p["kind"], area=p["area"]) for p in data["parts"]),
         exchangers=data.get("exchangers", 0),
         low_income=data.get("low_income", False),
+        days_open=days_open,
+        season_days=None if days_open is None else season_length(season),
     )
 
 
@@ -123,7 +140,8 @@ class QuoteView(APIView):
             200: QuoteResponseSerializer,
             400: field_errors(
                 "the request is not a home the policy can bill (a field missing or malformed, parts "
-                "that do not fit the price class, heat_gj missing for metered or given for area), or "
+                "that do not fit the price class, heat_gj missing for metered or given for area, days_open "
+                "outside 1 to the season's days), or "
                 "no price policy is in force on the season's first day (the message names the date)"
             ),
             429: THROTTLED,
@@ -147,9 +165,7 @@ class QuoteView(APIView):
         serializer = QuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        start_year = data.get("season")
-        if start_year is None:
-            start_year = latest_priced_season()
+        start_year = data["season"]
         if start_year is None:
             return Response({"season": [_("尚未载入任何价格政策。")]}, status=400)
         try:

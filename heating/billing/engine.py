@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from .areas import (
@@ -20,7 +21,7 @@ from .areas import (
     counted_area,
     part_share,
 )
-from .money import CENT, area, money, percent, plain, product
+from .money import CENT, area, money, money_share, percent, plain, product
 from .terms import PriceTerms
 
 __all__ = [
@@ -40,6 +41,10 @@ ZERO = Decimal("0.00")
 LIMIT = Decimal(10) ** 12
 
 _CLASS_SECTION = {RESIDENTIAL: "§一.1", INSTITUTION: "§一.2", NON_RESIDENTIAL: "§一.3"}
+# POLICY.md §3: 15 November to 15 March inclusive.
+SEASON_LENGTHS = (121, 122)
+# POLICY.md §4 reads billing by days open out of the notice's settlement (§二) and prepayment (§四).
+_PARTIAL_SECTION = "§二、§四"
 
 LINE_KEYS = (
     "part",
@@ -47,11 +52,15 @@ LINE_KEYS = (
     "billing_area",
     "area_decision",
     "price_class",
+    "partial_season",
     "area_fee",
+    "area_fee_partial",
     "basic_fee",
+    "basic_fee_partial",
     "metered_fee",
     "metered_fee_two_part",
     "cap",
+    "cap_partial",
     "no_cap",
     "heating_fee_basic",
     "heating_fee_metered",
@@ -63,7 +72,9 @@ LINE_KEYS = (
     "low_income",
     "amount_due",
     "prepayment",
+    "prepayment_partial",
     "prepayment_exchangers",
+    "prepayment_exchangers_partial",
     "prepayment_low_income",
     "prepaid",
     "prepaid_assumed",
@@ -82,6 +93,9 @@ class AccountFacts:
     low_income: bool = False
     # The property-management authority's decision on a disputed area; replaces the computed one (§三).
     area_decision: Decimal | None = None
+    # Days the account was open in the season, and the season's days (POLICY §4); None: the whole season.
+    days_open: int | None = None
+    season_days: int | None = None
 
 
 class BillingError(ValueError):
@@ -117,6 +131,10 @@ ERROR_CODES = (
     "exchangers_not_applicable",
     "low_income_not_bool",
     "low_income_not_applicable",
+    "days_incomplete",
+    "season_days_invalid",
+    "days_open_not_whole",
+    "days_open_out_of_range",
 )
 
 
@@ -229,6 +247,32 @@ def _fact_problems(facts: AccountFacts) -> Iterator[BillingError]:
     elif facts.low_income and facts.price_class != RESIDENTIAL:
         message = "the low-income rate applies only to residential households (§五)"
         yield BillingError("low_income", "low_income_not_applicable", message, price_class=facts.price_class)
+    yield from _days_problems(facts.days_open, facts.season_days)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _days_problems(days_open: object, season_days: object) -> Iterator[BillingError]:
+    if days_open is None and season_days is None:
+        return
+    if days_open is None or season_days is None:
+        message = "days_open and season_days go together: give both or neither"
+        yield BillingError("days_open", "days_incomplete", message)
+        return
+    season_ok = _whole(season_days) and season_days in SEASON_LENGTHS
+    if not season_ok:
+        message = f"a season has 121 or 122 days (15 November to 15 March), not {season_days!r}"
+        yield BillingError("season_days", "season_days_invalid", message, value=season_days)
+    if not _whole(days_open):
+        message = f"days_open must be a whole number, not {days_open!r}"
+        yield BillingError("days_open", "days_open_not_whole", message, value=days_open)
+    elif season_ok and not 1 <= days_open <= season_days:
+        message = f"days_open must be from 1 to {season_days}, not {days_open}"
+        yield BillingError(
+            "days_open", "days_open_out_of_range", message, value=days_open, season_days=season_days
+        )
 
 
 def problems(
@@ -259,15 +303,31 @@ def _rule(price_class: str, terms: PriceTerms) -> tuple[bool, bool]:
     return False, False
 
 
+def _share(facts: AccountFacts, terms: PriceTerms) -> Fraction | None:
+    """The part of the season billed by area (POLICY §4), or None for the whole season."""
+    if not terms.prorate_partial_seasons or facts.days_open is None or facts.days_open == facts.season_days:
+        return None
+    return Fraction(facts.days_open, facts.season_days)
+
+
 class _Bill:
     """Collects the explanation lines while the bill is computed."""
 
-    def __init__(self, terms: PriceTerms) -> None:
+    def __init__(self, terms: PriceTerms, facts: AccountFacts, share: Fraction | None) -> None:
         self.code = terms.code
+        self.share = share
+        self.days = {"days_open": str(facts.days_open), "season_days": str(facts.season_days)}
         self.lines: list[Line] = []
 
     def add(self, key: str, section: str, amount: Decimal | None, **params: str) -> None:
         self.lines.append(Line(key, section, amount, (("policy", self.code), *params.items())))
+
+    def add_by_days(self, key: str, section: str, amount: Decimal, **params: str) -> None:
+        """A term charged for the days open: its `_partial` line says so when the season was partial."""
+        if self.share is None:
+            self.add(key, section, amount, **params)
+        else:
+            self.add(f"{key}_partial", section, amount, **params, **self.days)
 
 
 class _Heating(NamedTuple):
@@ -300,9 +360,9 @@ def _metered(
 ) -> _Heating:
     """The two-part settlement (§二): the phased rule with its cap, or the general rule."""
     phased, capped = _rule(price_class, terms)
-    basic = money(product(a, pa, terms.basic_share))
+    basic = money_share(product(a, pa, terms.basic_share), out.share)
     by_area = {"area": plain(a), "area_price": plain(pa)}
-    out.add("basic_fee", "§二", basic, basic_share=percent(terms.basic_share), **by_area)
+    out.add_by_days("basic_fee", "§二", basic, basic_share=percent(terms.basic_share), **by_area)
     if phased:
         metered = money(product(heat, ph))
         out.add("metered_fee", "§二", metered, heat_gj=plain(heat), heat_price=plain(ph))
@@ -318,11 +378,11 @@ def _metered(
             heat_share=percent(terms.heat_share),
         )
         uncapped = basic + metered
-    cap = money(product(a, pa)) if capped else None
+    cap = money_share(product(a, pa), out.share) if capped else None
     if cap is None:
         out.add("no_cap", "§二", None)
     else:
-        out.add("cap", "§二", cap, **by_area)
+        out.add_by_days("cap", "§二", cap, **by_area)
     if cap is not None and uncapped > cap:
         out.add("heating_fee_cap", "§二", cap, uncapped=plain(uncapped), cap=plain(cap))
         out.add("cap_loss", "§二", uncapped - cap, uncapped=plain(uncapped), cap=plain(cap))
@@ -345,7 +405,9 @@ def bill(
         raise found[0]
     heat = None if heat_gj is None else heat_gj.copy_abs()  # -0 becomes 0
     paid = None if prepaid is None else prepaid.copy_abs()
-    out = _Bill(terms)
+    out = _Bill(terms, facts, _share(facts, terms))
+    if out.share is not None:
+        out.add("partial_season", _PARTIAL_SECTION, None, **out.days)
     a = _billing_area(facts, terms, out)
 
     residential_price = facts.price_class != NON_RESIDENTIAL
@@ -360,11 +422,11 @@ def bill(
         area_price=plain(pa),
         heat_price=plain(ph),
     )
-    area_fee = money(product(a, pa))
+    area_fee = money_share(product(a, pa), out.share)
     by_area = {"area": plain(a), "area_price": plain(pa)}
     if heat is None:
         heating = _Heating(None, None, None, ZERO, area_fee)
-        out.add("area_fee", class_section, area_fee, **by_area)
+        out.add_by_days("area_fee", class_section, area_fee, **by_area)
     else:
         heating = _metered(facts.price_class, terms, a, heat, pa, ph, out)
 
@@ -386,9 +448,11 @@ def bill(
 
     prepayment = area_fee + exchanger_fee
     if facts.exchangers:
-        out.add("prepayment_exchangers", "§四", prepayment, exchanger_fee=plain(exchanger_fee), **by_area)
+        out.add_by_days(
+            "prepayment_exchangers", "§四", prepayment, exchanger_fee=plain(exchanger_fee), **by_area
+        )
     else:
-        out.add("prepayment", "§四", prepayment, **by_area)
+        out.add_by_days("prepayment", "§四", prepayment, **by_area)
     if facts.low_income:
         full, prepayment = prepayment, money(product(prepayment, terms.low_income_rate))
         out.add("prepayment_low_income", "§五", prepayment, full=plain(full), rate=rate)

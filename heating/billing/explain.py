@@ -72,11 +72,19 @@ _TEMPLATES = {
         "billing_area": "计费面积：各部分合计 {area} m²，相加后四舍五入至 0.01 m²",
         "area_decision": "计费面积经房产管理部门确定为 {decided} m²，取代按各部分计算的 {computed} m²",
         "price_class": "价格类别：{price_class}，面积价格 {area_price} 元/m²，计量热价 {heat_price} 元/GJ",
+        "partial_season": "本供暖季共 {season_days} 天，本户开户 {days_open} 天：面积热费、基本热费、结算上限"
+        "和预交金额按 {days_open}/{season_days} 计收，计量热费按开户期间的用热量，小型换热设备费不分摊",
         "area_fee": "按面积收费：计费面积 {area} m² × {area_price} 元/m²",
+        "area_fee_partial": "按面积收费：计费面积 {area} m² × {area_price} 元/m² "
+        "× {days_open}/{season_days} 天",
         "basic_fee": "基本热费：计费面积 {area} m² × {area_price} 元/m² × {basic_share}",
+        "basic_fee_partial": "基本热费：计费面积 {area} m² × {area_price} 元/m² × {basic_share} "
+        "× {days_open}/{season_days} 天",
         "metered_fee": "采暖热费：用热量 {heat_gj} GJ × {heat_price} 元/GJ",
         "metered_fee_two_part": "计量热费：用热量 {heat_gj} GJ × {heat_price} 元/GJ × {heat_share}",
         "cap": "结算上限：计费面积 {area} m² × {area_price} 元/m²",
+        "cap_partial": "结算上限：计费面积 {area} m² × {area_price} 元/m² "
+        "× {days_open}/{season_days} 天",
         "no_cap": "不设结算上限",
         "heating_fee_basic": "采暖热费 {metered} 元小于等于基本热费，按基本热费 {basic} 元结算",
         "heating_fee_metered": "采暖热费高于基本热费，按实际金额 {metered} 元结算",
@@ -88,8 +96,12 @@ _TEMPLATES = {
         "low_income": "城市低保/特困按实际取暖费的 {rate} 收取：{gross} 元 × {rate} = {due} 元，优惠",
         "amount_due": "应收供暖费",
         "prepayment": "预交金额：计费面积 {area} m² × {area_price} 元/m²",
+        "prepayment_partial": "预交金额：计费面积 {area} m² × {area_price} 元/m² "
+        "× {days_open}/{season_days} 天",
         "prepayment_exchangers": "预交金额：计费面积 {area} m² × {area_price} 元/m² "
         "+ 小型换热设备 {exchanger_fee} 元",
+        "prepayment_exchangers_partial": "预交金额：计费面积 {area} m² × {area_price} 元/m² "
+        "× {days_open}/{season_days} 天 + 小型换热设备 {exchanger_fee} 元",
         "prepayment_low_income": "城市低保/特困按 {rate} 预交：预交金额 {full} 元 × {rate}",
         "prepaid": "已交金额",
         "prepaid_assumed": "已交金额（按预交金额计）",
@@ -104,11 +116,20 @@ _TEMPLATES = {
         "area_decision": "Billing area set by the property-management authority at {decided} m², "
         "replacing the computed {computed} m²",
         "price_class": "Price class: {price_class}, area price ¥{area_price}/m², heat price ¥{heat_price}/GJ",
+        "partial_season": "Open {days_open} of the season's {season_days} days: the area fee, basic fee, "
+        "cap and prepayment are charged for {days_open}/{season_days} of the season, the heat fee for the "
+        "heat used while open; the small heat exchanger fee is not split",
         "area_fee": "Area fee: billing area {area} m² × ¥{area_price}/m²",
+        "area_fee_partial": "Area fee: billing area {area} m² × ¥{area_price}/m² "
+        "× {days_open}/{season_days} days",
         "basic_fee": "Basic fee: billing area {area} m² × ¥{area_price}/m² × {basic_share}",
+        "basic_fee_partial": "Basic fee: billing area {area} m² × ¥{area_price}/m² × {basic_share} "
+        "× {days_open}/{season_days} days",
         "metered_fee": "Heat fee: heat used {heat_gj} GJ × ¥{heat_price}/GJ",
         "metered_fee_two_part": "Metered fee: heat used {heat_gj} GJ × ¥{heat_price}/GJ × {heat_share}",
         "cap": "Settlement cap: billing area {area} m² × ¥{area_price}/m²",
+        "cap_partial": "Settlement cap: billing area {area} m² × ¥{area_price}/m² "
+        "× {days_open}/{season_days} days",
         "no_cap": "No settlement cap",
         "heating_fee_basic": "Heat fee ¥{metered} is not above the basic fee: settled at the basic fee "
         "¥{basic}",
@@ -122,8 +143,12 @@ _TEMPLATES = {
         "discount",
         "amount_due": "Amount due",
         "prepayment": "Prepayment: billing area {area} m² × ¥{area_price}/m²",
+        "prepayment_partial": "Prepayment: billing area {area} m² × ¥{area_price}/m² "
+        "× {days_open}/{season_days} days",
         "prepayment_exchangers": "Prepayment: billing area {area} m² × ¥{area_price}/m² "
         "+ small heat exchangers ¥{exchanger_fee}",
+        "prepayment_exchangers_partial": "Prepayment: billing area {area} m² × ¥{area_price}/m² "
+        "× {days_open}/{season_days} days + small heat exchangers ¥{exchanger_fee}",
         "prepayment_low_income": "Low-income household (城市低保/特困) prepays {rate}: ¥{full} × {rate}",
         "prepaid": "Paid",
         "prepaid_assumed": "Paid (taken to be the prepayment)",

@@ -1,6 +1,8 @@
 """Decimal helpers: rounding of money and areas, exact products, and number formatting for bills."""
 
+import math
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 from functools import reduce
 
 CENT = Decimal("0.01")
@@ -18,6 +20,16 @@ def _decimal(x: Decimal | int | str) -> Decimal:
 def money(x: Decimal | int | str) -> Decimal:
     """Round to 0.01 元, half up (POLICY §4: 0.005 goes up, unlike Python's banker's rounding)."""
     return _decimal(x).quantize(CENT, rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def money_share(x: Decimal, share: Fraction | None) -> Decimal:
+    """money(x × share), the share an exact fraction (days open ÷ days of the season, POLICY §4) that no
+    Decimal holds: the product is kept exact and rounded once, half up. A share of None is the whole."""
+    if share is None:
+        return money(x)
+    exact = Fraction(_decimal(x)) * share * 100
+    cents = math.floor(abs(exact) + Fraction(1, 2))
+    return Decimal(cents if exact >= 0 else -cents).scaleb(-2, context=_EXACT)
 
 
 def area(x: Decimal | int | str) -> Decimal:

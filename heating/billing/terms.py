@@ -19,6 +19,8 @@ class PriceTerms:
     attic_without_certificate_share: Decimal
     institution_phased: bool = True
     institution_cap: bool = True
+    # Bill an account open only part of a season for the days it was open (POLICY §4); off, for all of it.
+    prorate_partial_seasons: bool = True
 
     def __post_init__(self) -> None:
         """Refuse figures no notice could mean, so that a data-entry slip fails loudly, not in a bill."""

@@ -393,6 +393,18 @@ def _cross_check(company, rows: list[Row], seen: Seen, errors: Errors) -> Plan:
     homes = set(
         _existing(Premises.objects.filter(company=company), "building__code", codes, "building__code", "unit")
     )
+    # A home with an open account takes no second one (POLICY.md §4): the row is told which account it is.
+    occupied = {
+        (code, unit): number
+        for code, unit, number in _existing(
+            Account.objects.filter(company=company, closed_on__isnull=True).order_by("opened_on"),
+            "premises__building__code",
+            codes,
+            "premises__building__code",
+            "premises__unit",
+            "number",
+        )
+    }
     hashes = {r.id_hash for r in rows if r.id_hash}
     known = {}
     for pk, name, digest in _existing(
@@ -415,7 +427,13 @@ def _cross_check(company, rows: list[Row], seen: Seen, errors: Errors) -> Plan:
             earlier = seen.meters[row.meter_serial]
             problems.append(("meter_serial", f"表号 {row.meter_serial} 与第 {earlier} 行重复"))
         home = (row.building_code, row.unit)
-        if home in homes:
+        if home in occupied:
+            problems.append((
+                "unit",
+                f"楼栋 {row.building_code} 的房号 {row.unit} 已有开户中的账户 {occupied[home]}；"
+                "同一房屋同一时间只能有一个账户，换了户主请办理过户",
+            ))
+        elif home in homes:
             problems.append(("unit", f"楼栋 {row.building_code} 的房号 {row.unit} 已建档"))
         elif seen.homes[home] != row.number:
             earlier = seen.homes[home]

@@ -1,4 +1,11 @@
-from .accounts import Account, AccountTerms, AreaDecision, InstitutionApproval, LowIncomeCertificate
+from .accounts import (
+    Account,
+    AccountHolder,
+    AccountTerms,
+    AreaDecision,
+    InstitutionApproval,
+    LowIncomeCertificate,
+)
 from .customers import Customer
 from .imports import ImportBatch
 from .meters import Meter, Reading, ReadingLimits
@@ -13,6 +20,7 @@ __all__ = [
     "ImportBatch",
     "ReadingLimits",
     "Account",
+    "AccountHolder",
     "AccountTerms",
     "AreaDecision",
     "Building",

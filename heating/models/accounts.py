@@ -42,6 +42,32 @@ class Account(models.Model):
         return self.number
 
 
+class AccountHolder(models.Model):
+    """Who held the account from a day on (过户, POLICY.md §4): a change of owner is a dated change of the
+    account's customer, never a second account. Account.customer is the latest holder."""
+
+    account = models.ForeignKey(Account, models.PROTECT, related_name="holders", verbose_name=_("账户"))
+    customer = models.ForeignKey(Customer, models.PROTECT, related_name="holdings", verbose_name=_("户主"))
+    from_date = models.DateField(_("自…起"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("办理人"),
+    )
+    recorded_at = models.DateTimeField(_("办理时间"), auto_now_add=True)
+    history = History()
+
+    class Meta:
+        ordering = ["account", "from_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "from_date"], name="unique_holder_from_date")
+        ]
+        verbose_name = _("户主变更")
+        verbose_name_plural = _("户主变更")
+
+    def __str__(self):
+        return f"{self.account} {self.from_date}: {self.customer}"
+
+
 class AccountTerms(models.Model):
     """The account's price class and exchangers, holding from a season until the next row.
 

@@ -12,7 +12,8 @@ from .orgs import Organisation
 
 
 class Meter(models.Model):
-    """A household heat meter. An account with one in place on a season's first day is metered."""
+    """A household heat meter. It stays with the home: the account open on the premises while it is in place
+    is metered by it, whichever account it was recorded under (POLICY.md §7)."""
 
     company = models.ForeignKey(
         Organisation, models.PROTECT, related_name="meters", verbose_name=_("供热企业")

@@ -22,6 +22,12 @@ def season_days(start_year: int) -> tuple[datetime.date, datetime.date]:
     )
 
 
+def season_length(start_year: int) -> int:
+    """The season's days, both ends counted: 121, or 122 when it holds 29 February."""
+    first, last = season_days(start_year)
+    return (last - first).days + 1
+
+
 def season_name(start_year: int) -> str:
     return f"{start_year}-{start_year + 1}"
 
@@ -70,6 +76,7 @@ class PricePolicy(models.Model):
     attic_without_certificate_share = share_field(_("无证阁楼面积系数"))
     institution_phased = models.BooleanField(_("居民价单位执行分步基本热费"), default=True)
     institution_cap = models.BooleanField(_("居民价单位设结算上限"), default=True)
+    prorate_partial_seasons = models.BooleanField(_("季中开户或销户按开户天数计费"), default=True)
     history = History()
 
     class Meta:
@@ -139,4 +146,5 @@ class PricePolicy(models.Model):
             attic_without_certificate_share=self.attic_without_certificate_share,
             institution_phased=self.institution_phased,
             institution_cap=self.institution_cap,
+            prorate_partial_seasons=self.prorate_partial_seasons,
         )

@@ -30,11 +30,11 @@ class SeasonBill:
         return self.breakdown is None
 
 
-def season_bills(accounts: Iterable[Account], start_year: int, *, as_of=None) -> dict[int, SeasonBill]:
+def season_bills(accounts: Iterable[Account], start_year: int) -> dict[int, SeasonBill]:
     """Bills for many accounts in a fixed number of queries; exceptions carry no breakdown."""
     accounts = list(accounts)
     terms = policy_for_season(start_year).terms()
-    facts = facts_for_season(accounts, start_year, as_of=as_of)
+    facts = facts_for_season(accounts, start_year)
     metered = [a for a in accounts if a.id in facts and facts[a.id].method == METERED]
     usage = season_consumption(metered, start_year)
     paid = dict(

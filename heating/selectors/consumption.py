@@ -9,19 +9,28 @@ meters' spans. A meter removed on or before the first day is not the season's (a
 An estimated or customer reading never settles alone: an endpoint must be an actual (or exchange)
 reading or one staff confirmed; a flagged one must be reviewed first. Accounts that cannot be
 settled are listed with the reasons, never guessed.
+
+The meter belongs to the home (the premises), and each account gets the heat measured while it was
+open (POLICY.md §4, §7): its span runs from its first to its last day open in the season. An account
+closed mid-season closes on its closing day; the account opened after it on the same home opens on its
+opening day, on the same meter, whichever account the meter was recorded under. At such a cut an
+endpoint is a reading of the day itself or, failing that, of the neighbouring day (the other account's
+endpoint), never one further away, so that no heat is counted for both accounts.
 """
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from heating.models import Account, Meter, Reading
 from heating.models.policy import season_days
+
+from .facts import open_days
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -83,66 +92,128 @@ def _endpoint_problem(reading: Reading | None, end: str, serial: str) -> Problem
     return None if settles else Problem(f"estimated_{end}", serial, reading.id)
 
 
-def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int, Usage]:
-    """Usage per account id for every account given that had a meter during the season.
+def _first(qs, order):
+    return Subquery(qs.order_by(order).values("id")[:1])
 
-    Three queries whatever the number of accounts: the meters with the ids of their endpoint
-    readings (correlated subqueries), and the readings themselves.
-    """
-    first_day, last_day = season_days(start_year)
-    first_from, first_until = _local_midnight(first_day), _local_midnight(first_day + ONE_DAY)
-    last_from, last_until = _local_midnight(last_day), _local_midnight(last_day + ONE_DAY)
+
+def _home_meters(account_ids: list[int], first_day: datetime.date, last_day: datetime.date):
+    """One row per (meter, account) on the same premises, the meter in place some day of the season;
+    `target_id` is the account. The first and last reading of the meter come along."""
     live = Reading.objects.filter(meter=OuterRef("pk")).exclude(status=Reading.Status.VOID)
-
-    def first(qs, order):
-        return Subquery(qs.order_by(order).values("id")[:1])
-
-    on_first_day = live.filter(read_at__gte=first_from, read_at__lt=first_until)
-    on_last_day = live.filter(read_at__gte=last_from, read_at__lt=last_until)
-
-    meters = list(
+    return (
         Meter.objects.filter(
             Q(removed_on__isnull=True) | Q(removed_on__gt=first_day),
-            account__in=list(accounts),
+            account__premises__accounts__in=account_ids,
             installed_on__lte=last_day,
         )
         .annotate(
+            target_id=F("account__premises__accounts__id"),
+            first_id=_first(live, "read_at"),
+            last_id=_first(live, "-read_at"),
+        )
+        .order_by("account__premises__accounts__id", "installed_on", "id")
+    )
+
+
+def _whole_season(account_ids, first_day, last_day):
+    """The pairs of accounts open the whole season: endpoints on the season's first and last day."""
+    first_from, first_until = _local_midnight(first_day), _local_midnight(first_day + ONE_DAY)
+    last_from, last_until = _local_midnight(last_day), _local_midnight(last_day + ONE_DAY)
+    live = Reading.objects.filter(meter=OuterRef("pk")).exclude(status=Reading.Status.VOID)
+    on_first_day = live.filter(read_at__gte=first_from, read_at__lt=first_until)
+    on_last_day = live.filter(read_at__gte=last_from, read_at__lt=last_until)
+    return _home_meters(account_ids, first_day, last_day).annotate(
+        opening_id=Coalesce(
+            _first(on_first_day, "read_at"), _first(live.filter(read_at__lt=first_from), "-read_at")
+        ),
+        closing_id=Coalesce(
+            _first(on_last_day, "-read_at"), _first(live.filter(read_at__gte=last_until), "read_at")
+        ),
+    )
+
+
+def _part_season(account_ids, first_day, last_day):
+    """The pairs of accounts open part of the season: endpoints on the account's own first and last day
+    open (local dates, computed per row in SQL)."""
+    day = DateField()
+    since = Greatest(F("account__premises__accounts__opened_on"), Value(first_day, output_field=day))
+    closed = Coalesce(F("account__premises__accounts__closed_on"), Value(last_day, output_field=day))
+    until = Least(closed, Value(last_day, output_field=day))
+    live = (
+        Reading.objects.filter(meter=OuterRef("pk"))
+        .exclude(status=Reading.Status.VOID)
+        .annotate(day=TruncDate("read_at"))
+    )
+    return (
+        _home_meters(account_ids, first_day, last_day)
+        .annotate(since=since, until=until)
+        .annotate(
             opening_id=Coalesce(
-                first(on_first_day, "read_at"), first(live.filter(read_at__lt=first_from), "-read_at")
+                _first(live.filter(day=OuterRef("since")), "read_at"),
+                _first(live.filter(day__lt=OuterRef("since")), "-read_at"),
             ),
             closing_id=Coalesce(
-                first(on_last_day, "-read_at"), first(live.filter(read_at__gte=last_until), "read_at")
+                _first(live.filter(day=OuterRef("until")), "-read_at"),
+                _first(live.filter(day__gt=OuterRef("until")), "read_at"),
             ),
-            first_id=first(live, "read_at"),
-            last_id=first(live, "-read_at"),
         )
-        .order_by("account_id", "installed_on", "id")
     )
+
+
+def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int, Usage]:
+    """Usage per account id for every account given that had a meter on its home while open.
+
+    A fixed number of queries whatever the number of accounts: the accounts, the meters of their homes
+    with the ids of their endpoint readings (correlated subqueries; one query for the accounts open the
+    whole season, one for those open part of it, when there are any), and the readings themselves.
+    """
+    accounts = list(accounts)
+    first_day, last_day = season_days(start_year)
+    windows = {a.id: open_days(a, start_year) for a in accounts}
+    whole_season = (first_day, last_day)
+    whole = [i for i, window in windows.items() if window == whole_season]
+    part = [i for i, (since, until) in windows.items() if since <= until and (since, until) != whole_season]
+    meters = list(_whole_season(whole, first_day, last_day)) if whole else []
+    if part:
+        meters += list(_part_season(part, first_day, last_day))
+
     wanted = set()
     ends = {}
+    pairs = []
     for meter in meters:
-        installed_in_season = meter.installed_on > first_day
-        removed_in_season = meter.removed_on is not None and meter.removed_on < last_day
-        ends[meter.id] = (
-            meter.first_id if installed_in_season else meter.opening_id,
-            meter.last_id if removed_in_season else meter.closing_id,
+        since, until = windows[meter.target_id]
+        if meter.installed_on > until or (meter.removed_on is not None and meter.removed_on <= since):
+            continue  # on the home, but not while this account was open
+        pairs.append(meter)
+        installed_in_span = meter.installed_on > since
+        removed_in_span = meter.removed_on is not None and meter.removed_on < until
+        ends[meter.target_id, meter.id] = (
+            meter.first_id if installed_in_span else meter.opening_id,
+            meter.last_id if removed_in_span else meter.closing_id,
             # A first reading after the installation day is not the installation reading, and a last
             # reading before the removal day is not the removal reading: the use in between is
-            # unknown, not zero.
-            _local_midnight(meter.installed_on + ONE_DAY) if installed_in_season else None,
-            _local_midnight(meter.removed_on) if removed_in_season else None,
+            # unknown, not zero. At a cut inside the season only the neighbouring day's reading will do.
+            _local_midnight(meter.installed_on + ONE_DAY) if installed_in_span else None,
+            _local_midnight(meter.removed_on) if removed_in_span else None,
+            _local_midnight(since - ONE_DAY) if since > first_day and not installed_in_span else None,
+            _local_midnight(until + 2 * ONE_DAY) if until < last_day and not removed_in_span else None,
         )
-        wanted.update(i for i in ends[meter.id][:2] if i)
+        wanted.update(i for i in ends[meter.target_id, meter.id][:2] if i)
     readings = Reading.objects.in_bulk(wanted)
 
     spans: dict[int, list[Span]] = {}
     problems: dict[int, list[Problem]] = {}
-    for meter in meters:
-        opening_id, closing_id, installed_by, removed_from = ends[meter.id]
+    for meter in pairs:
+        account_id = meter.target_id
+        opening_id, closing_id, installed_by, removed_from, cut_from, cut_until = ends[account_id, meter.id]
         opening, closing = readings.get(opening_id), readings.get(closing_id)
         if opening is not None and installed_by is not None and opening.read_at >= installed_by:
             opening = None
         if closing is not None and removed_from is not None and closing.read_at < removed_from:
+            closing = None
+        if opening is not None and cut_from is not None and opening.read_at < cut_from:
+            opening = None
+        if closing is not None and cut_until is not None and closing.read_at >= cut_until:
             closing = None
         found = [
             p
@@ -152,9 +223,9 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
             )
             if p
         ]
-        problems.setdefault(meter.account_id, []).extend(found)
+        problems.setdefault(account_id, []).extend(found)
         if not found:
-            spans.setdefault(meter.account_id, []).append(Span(meter.serial, opening, closing))
+            spans.setdefault(account_id, []).append(Span(meter.serial, opening, closing))
     return {
         account_id: Usage(account_id, tuple(spans.get(account_id, ())), tuple(problems[account_id]))
         for account_id in problems

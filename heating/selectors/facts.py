@@ -2,12 +2,13 @@
 
 Every fact is recorded with the season (or date) from which it holds, so that resolving the same
 season again gives the same facts however the account has changed since (POLICY.md §1, §2, §5).
+A decision about a season counts whenever it is given (§5): a settled season is frozen by its
+statement (§11), not here.
 """
 import datetime
 from collections.abc import Iterable
 
 from django.db.models import Q
-from django.utils import timezone
 
 from heating.billing import AREA, INSTITUTION, METERED, NON_RESIDENTIAL, RESIDENTIAL, AccountFacts, Part
 from heating.models import (
@@ -18,10 +19,9 @@ from heating.models import (
     InstitutionApproval,
     LowIncomeCertificate,
     Meter,
-    Season,
 )
 from heating.models.accounts import Decision
-from heating.models.policy import season_days
+from heating.models.policy import season_days, season_length
 
 
 class MissingFacts(LookupError):
@@ -36,27 +36,23 @@ def _latest_by_account(rows, key="account_id"):
     return latest
 
 
-def facts_for_season(
-    accounts: Iterable[Account], start_year: int, *, as_of: datetime.datetime | None = None
-) -> dict[int, AccountFacts]:
-    """AccountFacts per account id; accounts without price terms for the season, or not open during
-    it, are left out.
+def open_days(account: Account, start_year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day the account was open in the season (POLICY.md §4; the span of its meters,
+    §7): the later of its opening day and the season's first day, the earlier of its closing day and the
+    season's last day. An account not open in the season has the last before the first."""
+    first_day, last_day = season_days(start_year)
+    until = last_day if account.closed_on is None else min(account.closed_on, last_day)
+    return max(account.opened_on, first_day), until
 
-    `as_of` is when the season was (or is being) settled: a low-income certificate counts when
-    approved by then and valid at some time in the season (POLICY.md §5). Left out, it is the
-    season's settlement time if the season is settled (so that a certificate approved afterwards
-    cannot change a settled bill), else now.
-    """
+
+def facts_for_season(accounts: Iterable[Account], start_year: int) -> dict[int, AccountFacts]:
+    """AccountFacts per account id; accounts without price terms for the season, or not open during
+    it, are left out. A low-income certificate counts when approved and valid on some day of the
+    season (POLICY.md §5)."""
     accounts = list(accounts)
     ids = [a.id for a in accounts]
     first_day, last_day = season_days(start_year)
-    if as_of is None:
-        settled_at = (
-            Season.objects.filter(start_year=start_year, settled_at__isnull=False)
-            .values_list("settled_at", flat=True)
-            .first()
-        )
-        as_of = settled_at or timezone.now()
+    length = season_length(start_year)
 
     terms = _latest_by_account(
         AccountTerms.objects.filter(account_id__in=ids, from_year__lte=start_year)
@@ -74,7 +70,6 @@ def facts_for_season(
             account_id__in=ids,
             from_year__lte=start_year,
             status__in=[Decision.APPROVED, Decision.REJECTED],
-            decided_at__lte=as_of,
         )
         .order_by("from_year")
         .values("account_id", "status")
@@ -87,17 +82,18 @@ def facts_for_season(
             Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),
             account_id__in=ids,
             status=Decision.APPROVED,
-            decided_at__lte=as_of,
             valid_from__lte=last_day,
         ).values_list("account_id", flat=True)
     )
-    metered = set(
-        Meter.objects.filter(
-            Q(removed_on__isnull=True) | Q(removed_on__gt=first_day),
-            account_id__in=ids,
-            installed_on__lte=first_day,
-        ).values_list("account_id", flat=True)
-    )
+    # A meter belongs to the home: the account opened after a closed one on the same premises is
+    # metered by the meter left there (§7). It is metered when a meter was in place on its first day.
+    meters: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+    for premises_id, installed_on, removed_on in Meter.objects.filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=first_day),
+        account__premises_id__in={a.premises_id for a in accounts},
+        installed_on__lte=last_day,
+    ).values_list("account__premises_id", "installed_on", "removed_on"):
+        meters.setdefault(premises_id, []).append((installed_on, removed_on))
     parts: dict[int, list[Part]] = {}
     for premises_id, kind, area in (
         HeatedPart.objects.filter(
@@ -113,14 +109,17 @@ def facts_for_season(
     facts = {}
     for account in accounts:
         row = terms.get(account.id)
-        closed_before = account.closed_on is not None and account.closed_on < first_day
-        if row is None or closed_before or account.opened_on > last_day:
+        since, until = open_days(account, start_year)
+        if row is None or until < since:
             continue
         price_class = row["price_class"]
         if price_class == INSTITUTION and account.id not in approved_institutions:
             price_class = NON_RESIDENTIAL
         decision = decisions.get(account.id)
-        is_metered = account.id in metered
+        is_metered = any(
+            installed_on <= since and (removed_on is None or removed_on > since)
+            for installed_on, removed_on in meters.get(account.premises_id, ())
+        )
         # Exchangers are charged to area-billed homes only; the rate only to households (§一.4, §五).
         facts[account.id] = AccountFacts(
             price_class=price_class,
@@ -129,12 +128,14 @@ def facts_for_season(
             exchangers=0 if is_metered else row["exchangers"],
             low_income=price_class == RESIDENTIAL and account.id in low_income,
             area_decision=decision["area"] if decision else None,
+            days_open=(until - since).days + 1,
+            season_days=length,
         )
     return facts
 
 
-def account_facts(account: Account, start_year: int, **kwargs) -> AccountFacts:
-    facts = facts_for_season([account], start_year, **kwargs)
+def account_facts(account: Account, start_year: int) -> AccountFacts:
+    facts = facts_for_season([account], start_year)
     if account.id not in facts:
         raise MissingFacts(f"account {account.number} has no price terms for season {start_year}")
     return facts[account.id]

@@ -54,8 +54,23 @@ heats = st.decimals(min_value=D("0"), max_value=D("100000"), places=6)
 amounts = st.decimals(min_value=D("0"), max_value=D("10000000"), places=2)
 paid_or_default = st.none() | amounts
 policies = st.builds(
-    dataclasses.replace, st.just(NOTICE_2019), institution_phased=st.booleans(), institution_cap=st.booleans()
+    dataclasses.replace,
+    st.just(NOTICE_2019),
+    institution_phased=st.booleans(),
+    institution_cap=st.booleans(),
+    prorate_partial_seasons=st.booleans(),
 )
+
+
+@st.composite
+def days(draw):
+    """{days_open, season_days} of an account open for all (either way of saying it) or part of a season."""
+    kind = draw(st.sampled_from(("whole", "all days", "part")))
+    if kind == "whole":
+        return {}
+    season_days = draw(st.sampled_from((121, 122)))
+    days_open = season_days if kind == "all days" else draw(st.integers(1, season_days - 1))
+    return {"days_open": days_open, "season_days": season_days}
 
 
 @st.composite
@@ -72,12 +87,13 @@ def account_facts(draw, price_classes=PRICE_CLASSES, methods=METHODS, areas=area
         exchangers=draw(st.integers(0, 5)) if household and method == AREA else 0,
         low_income=draw(st.booleans()) if household else False,
         area_decision=draw(st.none() | areas),
+        **draw(days()),
     )
 
 
 @st.composite
 def bills(draw, price_classes=PRICE_CLASSES, methods=METHODS, prepaid=paid_or_default):
-    """A bill of any account the policy allows, under the 2019 figures with any institution flags."""
+    """A bill of any account the policy allows, under the 2019 figures with any flags."""
     facts = draw(account_facts(price_classes, methods))
     heat = draw(heats) if facts.method == METERED else None
     return bill(facts, draw(policies), heat, draw(prepaid))

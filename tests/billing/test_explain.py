@@ -47,6 +47,10 @@ SHOWCASE = [
     bill(account(RESIDENTIAL, METERED, (FLAT, "100")), NOTICE_2019, D("20")),
     bill(account(RESIDENTIAL, METERED, (FLAT, "100")), NOTICE_2019, D("60")),
     bill(account(NON_RESIDENTIAL, METERED, (BUILDING, "500")), NOTICE_2019, D("300")),
+    # Open part of the season (POLICY.md §4).
+    bill(account(RESIDENTIAL, AREA, (FLAT, "80"), days_open=61, season_days=122), NOTICE_2019),
+    bill(account(RESIDENTIAL, AREA, (FLAT, "80"), exchangers=1, days_open=61, season_days=122), NOTICE_2019),
+    bill(account(RESIDENTIAL, METERED, (FLAT, "100"), days_open=61, season_days=122), NOTICE_2019, D("20")),
 ]
 SHOWCASE_LINES = [line for result in SHOWCASE for line in result.lines]
 
@@ -171,3 +175,17 @@ def test_label_dictionaries_cover_every_code(lang):
         *METHOD_LABELS[lang].values(),
     ]
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+def test_a_partial_season_says_the_days_open_and_cites_settlement_and_prepayment():
+    zh, en = rendered(SHOWCASE[6]), rendered(SHOWCASE[6], "en")
+
+    assert "本供暖季共 122 天，本户开户 61 天" in zh
+    assert "按 61/122 计收" in zh
+    assert "（源政办字〔2019〕54号 §二、§四）" in zh
+    assert "按面积收费：计费面积 80.00 m² × 21.00 元/m² × 61/122 天" in zh
+    assert "Open 61 of the season's 122 days" in en
+    assert "Prepayment: billing area 80.00 m² × ¥21.00/m² × 61/122 days (notice §四)" in en
+    metered = rendered(SHOWCASE[8])
+    assert "基本热费：计费面积 100.00 m² × 21.00 元/m² × 30% × 61/122 天" in metered
+    assert "结算上限：计费面积 100.00 m² × 21.00 元/m² × 61/122 天" in metered

@@ -107,6 +107,28 @@ CASES = {
         "low_income",
         {"price_class": NON_RESIDENTIAL},
     ),
+    "days_incomplete": (account(RESIDENTIAL, AREA, HOME, days_open=30), None, None, "days_open", {}),
+    "season_days_invalid": (
+        account(RESIDENTIAL, AREA, HOME, days_open=30, season_days=120),
+        None,
+        None,
+        "season_days",
+        {"value": 120},
+    ),
+    "days_open_not_whole": (
+        account(RESIDENTIAL, AREA, HOME, days_open=D("30.5"), season_days=121),
+        None,
+        None,
+        "days_open",
+        {"value": D("30.5")},
+    ),
+    "days_open_out_of_range": (
+        account(RESIDENTIAL, AREA, HOME, days_open=0, season_days=121),
+        None,
+        None,
+        "days_open",
+        {"value": 0, "season_days": 121},
+    ),
 }
 UNFILLED = re.compile(r"%\(\w+\)|\{\w+\}")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -1,8 +1,9 @@
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
-from heating.billing.money import CENT, area, money, percent, plain, product
+from heating.billing.money import CENT, area, money, money_share, percent, plain, product
 
 D = Decimal
 
@@ -63,3 +64,22 @@ def test_plain_keeps_every_digit_and_at_least_two_decimals(value, expected):
 )
 def test_percent(share, expected):
     assert percent(D(share)) == expected
+
+
+@pytest.mark.parametrize(
+    "value, share, expected",
+    [
+        ("2100.21", Fraction(1, 2), "1050.11"),  # 1050.105 exactly: half up
+        ("1680", Fraction(1, 121), "13.88"),  # 13.8842975…
+        ("1680", Fraction(100, 121), "1388.43"),  # 1388.4297…
+        ("0.01", Fraction(1, 2), "0.01"),  # 0.005
+        ("0.01", Fraction(61, 122), "0.01"),
+        ("-0.01", Fraction(1, 2), "-0.01"),
+        ("1680", None, "1680.00"),
+        # A share no Decimal holds is never rounded before the end: 1/3 of 0.015 is 0.005 exactly.
+        ("0.015", Fraction(1, 3), "0.01"),
+    ],
+)
+def test_money_share_keeps_the_fraction_exact_and_rounds_once_half_up(value, share, expected):
+    result = money_share(D(value), share)
+    assert str(result) == expected

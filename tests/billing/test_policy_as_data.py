@@ -4,6 +4,7 @@ checked against the formulas of POLICY.md §2–§6, written out again here on t
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -51,6 +52,7 @@ FIGURES = {
     "attic_without_certificate_share": other_than_2019("attic_without_certificate_share", "0", "1", 4),
     "institution_phased": st.booleans(),
     "institution_cap": st.booleans(),
+    "prorate_partial_seasons": st.booleans(),
 }
 
 
@@ -103,6 +105,16 @@ EVERY_RULE = [
     (account(INSTITUTION, METERED, (BUILDING, "1000")), D("1"), None),
     (account(NON_RESIDENTIAL, METERED, (BUILDING, "500")), D("300"), D("100")),
     (account(NON_RESIDENTIAL, AREA, (BUILDING, "500")), None, None),
+    (
+        account(
+            RESIDENTIAL, AREA, (FLAT, "80"), exchangers=1, low_income=True, days_open=40, season_days=121
+        ),
+        None,
+        None,
+    ),
+    (account(RESIDENTIAL, METERED, (FLAT, "100"), days_open=1, season_days=122), D("20"), None),
+    (account(INSTITUTION, METERED, (BUILDING, "1000"), days_open=121, season_days=121), D("20000"), None),
+    (account(NON_RESIDENTIAL, METERED, (BUILDING, "500"), days_open=99, season_days=122), D("300"), D("100")),
 ]
 
 
@@ -111,12 +123,21 @@ def cents(x):
     return x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
 
 
+def cents_of(x, days_share):
+    """x × the share of the season, kept exact and rounded once, half up (POLICY.md §4)."""
+    exact = Fraction(x) * days_share
+    return cents(D(exact.numerator) / D(exact.denominator))
+
+
 def expected_bill(p: dict, facts: AccountFacts, q: Decimal | None, prepaid: Decimal | None) -> dict:
     """POLICY.md §2–§6 for one account under the figures `p`, term by term as the page writes them."""
     share = {
         DUPLEX_SINGLE_FLOOR_HEATED: p["duplex_single_floor_share"],
         ATTIC_WITHOUT_CERTIFICATE: p["attic_without_certificate_share"],
     }
+    days_share = Fraction(1)
+    if p["prorate_partial_seasons"] and facts.days_open is not None:
+        days_share = Fraction(facts.days_open, facts.season_days)
     with localcontext() as exact:
         exact.prec = 80
         a = cents(sum(part.area * share.get(part.kind, 1) for part in facts.parts))
@@ -136,23 +157,23 @@ def expected_bill(p: dict, facts: AccountFacts, q: Decimal | None, prepaid: Deci
         basic = metered = cap = None
         cap_loss = D("0.00")
         if facts.method == AREA:
-            heating_fee = cents(a * pa)
+            heating_fee = cents_of(a * pa, days_share)
         else:
-            basic = cents(a * pa * p["basic_share"])
+            basic = cents_of(a * pa * p["basic_share"], days_share)
             if phased:
                 metered = cents(q * ph)
                 fee = max(basic, metered)
             else:
                 metered = cents(q * ph * p["heat_share"])
                 fee = basic + metered
-            cap = cents(a * pa) if capped else None
+            cap = cents_of(a * pa, days_share) if capped else None
             heating_fee = fee if cap is None else min(fee, cap)
             cap_loss = fee - heating_fee
 
         exchanger_fee = p["exchanger_fee"] * facts.exchangers
         gross_fee = heating_fee + exchanger_fee
         amount_due = cents(gross_fee * p["low_income_rate"]) if facts.low_income else gross_fee
-        prepayment = cents(a * pa) + exchanger_fee
+        prepayment = cents_of(a * pa, days_share) + exchanger_fee
         if facts.low_income:
             prepayment = cents(prepayment * p["low_income_rate"])
         paid = prepayment if prepaid is None else prepaid
@@ -188,3 +209,10 @@ def test_bills_follow_the_saved_policy_figure_by_figure(policy, drawn):
         result = bill(facts, terms, heat, prepaid)
         got = {name: getattr(result, name) for name in expected_bill(fields, facts, heat, prepaid)}
         assert got == expected_bill(fields, facts, heat, prepaid), (facts, heat, prepaid)
+
+
+def test_the_2019_policy_bills_partial_seasons_by_days_open():
+    # POLICY.md §4: the flag is on in the 2019 policy (the migration's row).
+    policy = PricePolicy.objects.get(code=NOTICE_2019.code)
+    assert policy.prorate_partial_seasons is True
+    assert policy.terms().prorate_partial_seasons is True
