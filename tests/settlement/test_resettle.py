@@ -25,7 +25,7 @@ from tests.factories import (
     make_account,
 )
 
-from .helpers import D, SEASON, pay, read, season_readings, settle
+from .helpers import SEASON, D, pay, read, season_readings, settle
 
 pytestmark = pytest.mark.django_db
 

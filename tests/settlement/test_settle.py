@@ -4,7 +4,6 @@ settled; the season must be over; one company never settles another's accounts."
 
 import datetime
 import itertools
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -30,7 +29,7 @@ from tests.factories import (
     make_account,
 )
 
-from .helpers import D, SEASON, pay, season_readings, settle
+from .helpers import SEASON, D, pay, season_readings, settle
 
 pytestmark = pytest.mark.django_db
 
