@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from heating.models import LedgerEntry
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 Kind = LedgerEntry.Kind
 # What the household owes for the season; every other kind moves money.
 CHARGES = (Kind.PREPAYMENT_DUE, Kind.SETTLEMENT)
@@ -16,15 +17,24 @@ RECEIVED = (Kind.PAYMENT, Kind.SUPPLEMENT, Kind.CREDIT_IN, Kind.REVERSAL)
 PAID_OUT = (Kind.REFUND, Kind.CREDIT_OUT)
 
 
+def _cents(total) -> Decimal:
+    """SQLite adds decimals as binary floats (1.4e-14 for a sum that is 0): the ledger holds cents,
+    so the sum rounded to cents is exact on every database."""
+    return ZERO if total is None else Decimal(total).quantize(CENT)
+
+
+def _per_account(entries) -> dict[int, Decimal]:
+    rows = entries.values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total")
+    return {account_id: _cents(total) for account_id, total in rows}
+
+
+def _season(account_ids: Iterable[int], season_year: int):
+    return LedgerEntry.objects.filter(account_id__in=list(account_ids), season_year=season_year)
+
+
 def balances(account_ids: Iterable[int], season_year: int) -> dict[int, Decimal]:
     """Σ amount per account for the season (> 0 owed by the household, < 0 owed to it); one query."""
-    rows = (
-        LedgerEntry.objects.filter(account_id__in=list(account_ids), season_year=season_year)
-        .values("account_id")
-        .annotate(total=Sum("amount"))
-        .values_list("account_id", "total")
-    )
-    return dict(rows)
+    return _per_account(_season(account_ids, season_year))
 
 
 def balance(account_id: int, season_year: int) -> Decimal:
@@ -34,14 +44,13 @@ def balance(account_id: int, season_year: int) -> Decimal:
 def money_held(account_ids: Iterable[int], season_year: int) -> dict[int, Decimal]:
     """Money the company holds for the season per account: received less paid back (one query).
     This is a statement's `prepaid`: what the household has paid for the season to date."""
-    rows = (
-        LedgerEntry.objects.filter(account_id__in=list(account_ids), season_year=season_year)
-        .exclude(kind__in=CHARGES)
-        .values("account_id")
-        .annotate(total=Sum("amount"))
-        .values_list("account_id", "total")
-    )
-    return {account_id: -total for account_id, total in rows}
+    held = _per_account(_season(account_ids, season_year).exclude(kind__in=CHARGES))
+    return {account_id: -total for account_id, total in held.items()}
+
+
+def prepayments_due(account_ids: Iterable[int], season_year: int) -> dict[int, Decimal]:
+    """The prepayment charged before the season, per account (one query)."""
+    return _per_account(_season(account_ids, season_year).filter(kind=Kind.PREPAYMENT_DUE))
 
 
 @dataclass(frozen=True)
@@ -63,15 +72,15 @@ def season_totals(company, season_year: int) -> SeasonTotals:
     )
     per_account = entries.values("account_id").annotate(total=Sum("amount")).values_list("total", flat=True)
     open_refunds = open_supplements = ZERO
-    for total in per_account:
+    for total in map(_cents, per_account):
         if total < 0:
             open_refunds -= total
         else:
             open_supplements += total
     return SeasonTotals(
-        charged=sums["charged"] or ZERO,
-        received=-(sums["received"] or ZERO),
-        paid_out=sums["paid_out"] or ZERO,
+        charged=_cents(sums["charged"]),
+        received=-_cents(sums["received"]),
+        paid_out=_cents(sums["paid_out"]),
         open_refunds=open_refunds,
         open_supplements=open_supplements,
     )

@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating.models import Account, LedgerEntry, Role, Statement
 from heating.models.policy import season_days, season_name
 from heating.selectors.bills import SeasonBill
+from heating.selectors.ledger import prepayments_due
 from heating.selectors.policy import policy_for_season
 from heating.selectors.scope import company_membership
 from heating.selectors.statements import (
@@ -90,17 +90,6 @@ def _may_settle_or_refuse(user, company) -> None:
         raise PermissionDenied(_("只有本企业的经理可以结算本企业的账户。"))
 
 
-def _prepayments_due(account_ids: list[int], start_year: int) -> dict[int, Decimal]:
-    return dict(
-        LedgerEntry.objects.filter(
-            account_id__in=account_ids, season_year=start_year, kind=Kind.PREPAYMENT_DUE
-        )
-        .values("account_id")
-        .annotate(total=Sum("amount"))
-        .values_list("account_id", "total")
-    )
-
-
 @transaction.atomic
 def season_settle(
     *,
@@ -138,7 +127,7 @@ def season_settle(
             account_id__in=ids, season_year=start_year, status=Statement.Status.ISSUED
         ).select_related("policy")
     }
-    due_before = _prepayments_due(ids, start_year)
+    due_before = prepayments_due(ids, start_year)
 
     result = SettleResult()
     statements, superseded = [], []
