@@ -12,8 +12,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from heating import identity
-from heating.services.payments import payment_record
-from heating.services.settlement import season_settle
 from heating.models import (
     ApiToken,
     Customer,
@@ -24,6 +22,8 @@ from heating.models import (
     ReadingLimits,
     Season,
 )
+from heating.services.payments import payment_record
+from heating.services.settlement import season_settle
 
 from .factories import (
     AreaDecisionFactory,
