@@ -143,16 +143,22 @@ _SCALARS = (
 )
 
 
-def changes(old: dict, new: dict) -> list[str]:
-    """The input keys that differ, money aside, in the stored order."""
-    old, new = billing_inputs(old), billing_inputs(new)
+def _keyed(inputs: dict, policy_code: str) -> dict:
+    """Inputs, money aside, with the policy beside them: a statement under another policy differs."""
+    return {**billing_inputs(inputs), "policy": policy_code}
+
+
+def statement_changes(statement: Statement, inputs: dict, policy) -> list[str]:
+    """The keys of what a statement rests on that differ from `inputs` under `policy`, in order."""
+    old, new = _keyed(statement.inputs, statement.policy.code), _keyed(inputs, policy.code)
     return [key for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
 
 
-def change_reason(old: dict, new: dict) -> str:
+def change_reason(statement: Statement, inputs: dict, policy) -> str:
     """Why a statement is re-issued, in words: what changed, and from what to what."""
+    old, new = _keyed(statement.inputs, statement.policy.code), _keyed(inputs, policy.code)
     parts = []
-    for key in changes(old, new):
+    for key in statement_changes(statement, inputs, policy):
         label = str(_LABELS.get(key, key))
         if key in _SCALARS:
             parts.append(
@@ -174,11 +180,6 @@ class Resettlement:
     old_figures: dict
     new_figures: dict
     changed: tuple[str, ...]
-
-
-def with_policy(inputs: dict, policy_code: str) -> dict:
-    """Inputs with the policy code beside them, so that a statement under another policy compares unequal."""
-    return {**inputs, "policy": policy_code}
 
 
 def current_inputs(accounts: list[Account], start_year: int) -> tuple[dict[int, SeasonBill], dict[int, dict]]:
@@ -218,9 +219,7 @@ def resettlements_due(
         new = inputs.get(account_id)
         if new is None:
             continue
-        old_keyed = with_policy(statement.inputs, statement.policy.code)
-        new_keyed = with_policy(new, policy.code)
-        changed = changes(old_keyed, new_keyed)
+        changed = statement_changes(statement, new, policy)
         if changed:
             due.append(
                 Resettlement(

@@ -23,10 +23,9 @@ from heating.selectors.scope import company_membership
 from heating.selectors.statements import (
     breakdown_from_inputs,
     change_reason,
-    changes,
     current_inputs,
     figures,
-    with_policy,
+    statement_changes,
 )
 
 Kind = LedgerEntry.Kind
@@ -105,8 +104,11 @@ def season_settle(
     _may_settle_or_refuse(user, company)
     if not preview:
         season_over_or_refuse(start_year)
-    accounts_qs = Account.objects.filter(company=company).only(
-        "id", "number", "premises_id", "opened_on", "closed_on"
+    # Locked for the transaction: a second run of the same chunk waits, then finds it settled.
+    accounts_qs = (
+        Account.objects.filter(company=company)
+        .select_for_update()
+        .only("id", "number", "premises_id", "opened_on", "closed_on")
     )
     if account_ids is not None:
         wanted = set(account_ids)
@@ -130,9 +132,7 @@ def season_settle(
     due_before = prepayments_due(ids, start_year)
 
     result = SettleResult()
-    statements, superseded = [], []
-    # (statement, entries) pairs: entries take their statement once it has an id.
-    pending: list[tuple[Statement, list[LedgerEntry]]] = []
+    statements, superseded, entries = [], [], []
     for account in accounts:
         new_inputs = inputs.get(account.id)
         if new_inputs is None:
@@ -141,9 +141,7 @@ def season_settle(
             )
             continue
         old = issued.get(account.id)
-        old_keyed = None if old is None else with_policy(old.inputs, old.policy.code)
-        new_keyed = with_policy(new_inputs, policy.code)
-        if old is not None and not changes(old_keyed, new_keyed):
+        if old is not None and not statement_changes(old, new_inputs, policy):
             result.unchanged += 1
             continue
         result.issued += 1
@@ -155,15 +153,14 @@ def season_settle(
             season_year=start_year,
             version=1 if old is None else old.version + 1,
             supersedes=old,
-            reason="" if old is None else change_reason(old_keyed, new_keyed),
+            reason="" if old is None else change_reason(old, new_inputs, policy),
             policy=policy,
             inputs=new_inputs,
             issued_by=user,
             **new_figures,
         )
-        entries = _entries(account.id, start_year, statement, old, due_before.get(account.id), user)
+        entries += _entries(statement, old, due_before.get(account.id), user)
         statements.append(statement)
-        pending.append((statement, entries))
         if old is not None:
             superseded.append(old.id)
 
@@ -171,16 +168,20 @@ def season_settle(
         Statement.objects.filter(id__in=superseded).update(status=Statement.Status.SUPERSEDED)
     if statements:
         Statement.objects.bulk_create(statements)
-        LedgerEntry.objects.bulk_create(
-            [entry for statement, entries in pending for entry in _linked(entries, statement)]
-        )
+        # The entries take their statement's id now that it has one.
+        LedgerEntry.objects.bulk_create(entries)
     return result
 
 
-def _entries(account_id, start_year, statement, old, prepayment_due, user) -> list[LedgerEntry]:
+def _entries(statement, old, prepayment_due, user) -> list[LedgerEntry]:
     """The season's charge becomes the statement's amount due: version 1 charges it (and closes a
     prepayment charged before the season); a later version charges only the difference."""
-    common = {"account_id": account_id, "season_year": start_year, "created_by": user}
+    common = {
+        "account_id": statement.account_id,
+        "season_year": statement.season_year,
+        "statement": statement,
+        "created_by": user,
+    }
     entries = []
     charge = statement.amount_due - (old.amount_due if old is not None else Decimal("0.00"))
     if charge:
@@ -190,10 +191,4 @@ def _entries(account_id, start_year, statement, old, prepayment_due, user) -> li
         entries.append(
             LedgerEntry(kind=Kind.PREPAYMENT_DUE, amount=-prepayment_due, memo=_("结算时结转预收"), **common)
         )
-    return entries
-
-
-def _linked(entries: list[LedgerEntry], statement: Statement) -> list[LedgerEntry]:
-    for entry in entries:
-        entry.statement = statement
     return entries
