@@ -45,7 +45,7 @@ def money_held(account_ids: Iterable[int], season_year: int) -> dict[int, Decima
     """Money the company holds for the season per account: received less paid back (one query).
     This is a statement's `prepaid`: what the household has paid for the season to date."""
     held = _per_account(_season(account_ids, season_year).exclude(kind__in=CHARGES))
-    return {account_id: -total for account_id, total in held.items()}
+    return {account_id: ZERO - total for account_id, total in held.items()}
 
 
 def prepayments_due(account_ids: Iterable[int], season_year: int) -> dict[int, Decimal]:
@@ -70,17 +70,19 @@ def season_totals(company, season_year: int) -> SeasonTotals:
         received=Sum("amount", filter=Q(kind__in=RECEIVED)),
         paid_out=Sum("amount", filter=Q(kind__in=PAID_OUT)),
     )
-    per_account = entries.values("account_id").annotate(total=Sum("amount")).values_list("total", flat=True)
-    open_refunds = open_supplements = ZERO
-    for total in map(_cents, per_account):
-        if total < 0:
-            open_refunds -= total
-        else:
-            open_supplements += total
+    # Over the per-account balances, in the database: a subquery grouped by account.
+    open_items = (
+        entries.values("account_id")
+        .annotate(total=Sum("amount"))
+        .aggregate(
+            refunds=Sum("total", filter=Q(total__lt=0)),
+            supplements=Sum("total", filter=Q(total__gt=0)),
+        )
+    )
     return SeasonTotals(
         charged=_cents(sums["charged"]),
-        received=-_cents(sums["received"]),
+        received=ZERO - _cents(sums["received"]),
         paid_out=_cents(sums["paid_out"]),
-        open_refunds=open_refunds,
-        open_supplements=open_supplements,
+        open_refunds=ZERO - _cents(open_items["refunds"]),
+        open_supplements=_cents(open_items["supplements"]),
     )
