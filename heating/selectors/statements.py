@@ -154,6 +154,12 @@ def statement_changes(statement: Statement, inputs: dict, policy) -> list[str]:
     return [key for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
 
 
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return _("无") if value is None else str(value)
+
+
 def change_reason(statement: Statement, inputs: dict, policy) -> str:
     """Why a statement is re-issued, in words: what changed, and from what to what."""
     old, new = _keyed(statement.inputs, statement.policy.code), _keyed(inputs, policy.code)
@@ -162,7 +168,7 @@ def change_reason(statement: Statement, inputs: dict, policy) -> str:
         label = str(_LABELS.get(key, key))
         if key in _SCALARS:
             parts.append(
-                _("%(what)s：%(old)s → %(new)s") % {"what": label, "old": old.get(key), "new": new.get(key)}
+                _("%(what)s：%(old)s → %(new)s") % {"what": label, "old": _shown(old.get(key)), "new": _shown(new.get(key))}
             )
         else:
             parts.append(_("%(what)s有变更") % {"what": label})

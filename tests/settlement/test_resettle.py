@@ -160,6 +160,7 @@ def test_a_refund_already_paid_leaves_only_the_further_refund_owed():
     settle(company)
 
     second = account.statements.get(status="issued")
+    assert second.reason == "困难群体：否 → 是"
     # 900.00 × 75% = 675.00 due; 900.00 is held after the refund paid: 225.00 more to refund.
     assert (second.amount_due, second.inputs["prepaid"], second.refund) == (
         D("675.00"),
@@ -180,6 +181,7 @@ def test_a_supplement_after_a_paid_refund_is_owed_by_the_household():
     settle(company)
 
     second = account.statements.get(status="issued")
+    assert second.reason == "用热量（GJ）：20.000000 → 25.000000；抄表读数有变更"
     assert (second.amount_due, second.balance_due) == (D("1125.00"), D("225.00"))
     assert balance(account.id, SEASON) == D("225.00")
 
