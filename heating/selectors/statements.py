@@ -168,7 +168,8 @@ def change_reason(statement: Statement, inputs: dict, policy) -> str:
         label = str(_LABELS.get(key, key))
         if key in _SCALARS:
             parts.append(
-                _("%(what)s：%(old)s → %(new)s") % {"what": label, "old": _shown(old.get(key)), "new": _shown(new.get(key))}
+                _("%(what)s：%(old)s → %(new)s")
+                % {"what": label, "old": _shown(old.get(key)), "new": _shown(new.get(key))}
             )
         else:
             parts.append(_("%(what)s有变更") % {"what": label})
