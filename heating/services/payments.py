@@ -105,3 +105,26 @@ def refund_record(
     return LedgerEntry.objects.create(
         account=account, season_year=season_year, kind=Kind.REFUND, amount=amount, created_by=user, memo=memo
     )
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, user=None, memo: str = "") -> list[LedgerEntry]:
+    """Undo a payment recorded in error (a bounced transfer, a wrong account): each of its entries
+    gets its negation; the payment row stays, as the ledger's record of what happened."""
+    Account.objects.select_for_update().filter(pk=payment.account_id).first()
+    entries = list(payment.entries.all())
+    if any(entry.kind == Kind.REVERSAL for entry in entries):
+        raise ValidationError(_("该笔收款已冲正。"), code="already_reversed")
+    reversals = [
+        LedgerEntry(
+            account_id=entry.account_id,
+            season_year=entry.season_year,
+            kind=Kind.REVERSAL,
+            amount=-entry.amount,
+            payment=payment,
+            created_by=user,
+            memo=memo,
+        )
+        for entry in entries
+    ]
+    return LedgerEntry.objects.bulk_create(reversals)

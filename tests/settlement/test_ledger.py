@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from heating.models import AppendOnlyError, LedgerEntry, Payment
 from heating.selectors.ledger import balance, money_held, season_totals
+from heating.services.payments import payment_reverse
 from tests.factories import PaymentFactory, make_account
 
 from .helpers import pay, settle
@@ -164,3 +165,28 @@ def test_a_paid_payment_cannot_be_edited_in_the_admin(admin_client, account):
     payment.refresh_from_db()
     assert payment.amount == D("2100.00")
     assert datetime.date(2019, 11, 1) == payment.paid_on
+
+
+def test_a_reversed_payment_is_no_longer_money_held_and_is_reversed_once(account):
+    payment = pay(account, "2100.00")
+
+    reversal = payment_reverse(payment=payment, memo="退票")
+
+    assert [(e.kind, e.amount) for e in reversal] == [(Kind.REVERSAL, D("2100.00"))]
+    assert balance(account.id, 2019) == D("0.00")
+    assert money_held([account.id], 2019) == {account.id: D("0.00")}
+    with pytest.raises(ValidationError):
+        payment_reverse(payment=payment)
+    settle(account.company, account)
+    assert account.statements.get().balance_due == D("2100.00")
+
+
+def test_reversing_a_credit_reopens_the_refund_it_closed(account):
+    pay(account, "2500.00")
+    settle(account.company, account)
+    credit = pay(account, "400.00", season=2020, channel=Payment.Channel.CREDIT)
+
+    payment_reverse(payment=credit)
+
+    assert balance(account.id, 2019) == D("-400.00")
+    assert money_held([account.id], 2020) == {account.id: D("0.00")}
