@@ -2,7 +2,6 @@
 whose current inputs differ from their issued statement's (listed for re-settlement, POLICY.md §11)."""
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -176,17 +175,31 @@ def change_reason(statement: Statement, inputs: dict, policy) -> str:
     return "；".join(parts)
 
 
+def exception_reason(season_bill: SeasonBill) -> str:
+    """Why a season bill cannot be settled, in words."""
+    if season_bill.facts is None:
+        return _("该供暖季没有计费事实，或账户在该供暖季未开户")
+    if season_bill.problem:
+        return season_bill.problem
+    if season_bill.usage is not None and season_bill.usage.problems:
+        return "；".join(str(problem) for problem in season_bill.usage.problems)
+    return _("计量账户在该供暖季没有读数")
+
+
 @dataclass(frozen=True)
 class Resettlement:
-    """An account whose current inputs differ from its issued statement's."""
+    """An account whose current inputs differ from its issued statement's. When the season's data
+    cannot be billed any more (a voided endpoint reading, say), `problem` says why and there are no
+    new inputs or figures: it is fixed first, then re-settled."""
 
     account: Account
     statement: Statement
     old_inputs: dict
-    new_inputs: dict
+    new_inputs: dict | None
     old_figures: dict
-    new_figures: dict
+    new_figures: dict | None
     changed: tuple[str, ...]
+    problem: str | None = None
 
 
 def current_inputs(accounts: list[Account], start_year: int) -> tuple[dict[int, SeasonBill], dict[int, dict]]:
@@ -202,9 +215,7 @@ def current_inputs(accounts: list[Account], start_year: int) -> tuple[dict[int, 
     return bills, inputs
 
 
-def resettlements_due(
-    company, start_year: int, accounts: Iterable[Account] | None = None
-) -> list[Resettlement]:
+def resettlements_due(company, start_year: int) -> list[Resettlement]:
     """The company's accounts whose issued statement for the season no longer matches what the
     season's data gives now, with old and new inputs and figures; set-based."""
     issued = {
@@ -213,18 +224,22 @@ def resettlements_due(
             account__company=company, season_year=start_year, status=Statement.Status.ISSUED
         ).select_related("account", "policy")
     }
-    if accounts is not None:
-        wanted = {a.id for a in accounts}
-        issued = {k: v for k, v in issued.items() if k in wanted}
     if not issued:
         return []
-    _bills, inputs = current_inputs([s.account for s in issued.values()], start_year)
+    bills, inputs = current_inputs([s.account for s in issued.values()], start_year)
     policy = policy_for_season(start_year)
     terms = policy.terms()
     due = []
     for account_id, statement in issued.items():
+        old_figures = {name: getattr(statement, name) for name in FIGURES}
         new = inputs.get(account_id)
         if new is None:
+            problem = exception_reason(bills[account_id])
+            due.append(
+                Resettlement(
+                    statement.account, statement, statement.inputs, None, old_figures, None, (), problem
+                )
+            )
             continue
         changed = statement_changes(statement, new, policy)
         if changed:
@@ -234,7 +249,7 @@ def resettlements_due(
                     statement=statement,
                     old_inputs=statement.inputs,
                     new_inputs=new,
-                    old_figures={name: getattr(statement, name) for name in FIGURES},
+                    old_figures=old_figures,
                     new_figures=figures(breakdown_from_inputs(new, terms)),
                     changed=tuple(changed),
                 )

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from heating.models import Account, LedgerEntry, Role, Statement
 from heating.models.policy import season_days, season_name
-from heating.selectors.bills import SeasonBill
 from heating.selectors.ledger import prepayments_due
 from heating.selectors.policy import policy_for_season
 from heating.selectors.scope import company_membership
@@ -24,6 +23,7 @@ from heating.selectors.statements import (
     breakdown_from_inputs,
     change_reason,
     current_inputs,
+    exception_reason,
     figures,
     statement_changes,
 )
@@ -59,16 +59,6 @@ class SettleResult:
             f"settled: {self.issued} statements issued, {self.unchanged} unchanged, "
             f"{len(self.exceptions)} exceptions"
         )
-
-
-def exception_reason(season_bill: SeasonBill) -> str:
-    if season_bill.facts is None:
-        return _("该供暖季没有计费事实，或账户在该供暖季未开户")
-    if season_bill.problem:
-        return season_bill.problem
-    if season_bill.usage is not None and season_bill.usage.problems:
-        return "；".join(str(problem) for problem in season_bill.usage.problems)
-    return _("计量账户在该供暖季没有读数")
 
 
 def season_over_or_refuse(start_year: int) -> None:

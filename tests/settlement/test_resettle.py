@@ -213,3 +213,21 @@ def test_money_received_after_settlement_is_not_a_change_of_the_bill():
     assert settle(company).issued == 0
     assert balance(account.id, SEASON) == D("0.00")
     assert Statement.objects.get().balance_due == D("680.00")
+
+
+def test_a_voided_endpoint_with_nothing_in_its_place_lists_the_account_with_the_problem():
+    company = CompanyFactory()
+    account = metered_home(company)
+    settle(company)
+    first = account.statements.get()
+    before = snapshot(first)
+    closing = account.meters.get().readings.get(read_at=aware(2020, 3, 15, 8))
+    reading_void(reading=closing, user=UserFactory(), reason="表计故障")
+
+    [listed] = resettlements_due(company, SEASON)
+
+    assert (listed.account, listed.new_inputs, listed.new_figures) == (account, None, None)
+    assert "期末读数" in listed.problem
+    result = settle(company)
+    assert (result.issued, [e.number for e in result.exceptions]) == (0, [account.number])
+    assert snapshot(first) == before
