@@ -58,8 +58,10 @@ class SeasonTotals:
     charged: Decimal  # settlement entries: Σ amount due of the current statements
     received: Decimal  # payments, supplements and credits in, less reversals
     paid_out: Decimal  # refunds paid and credits carried to the next season
-    open_refunds: Decimal  # owed to households
-    open_supplements: Decimal  # owed by households
+    # Σ of the negative, and of the positive, account balances: refunds owed to households and
+    # supplements owed by them once settled (before settlement, money paid in advance is negative).
+    open_refunds: Decimal
+    open_supplements: Decimal
 
 
 def season_totals(company, season_year: int) -> SeasonTotals:

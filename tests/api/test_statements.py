@@ -1,4 +1,5 @@
 """GET /api/v1/statements?season=YYYY-YYYY against CONTRACTS.md ("Settlement")."""
+
 from decimal import Decimal
 
 import pytest
@@ -121,6 +122,10 @@ def test_a_bad_season_is_a_400_naming_the_field(key, query):
 
     assert response.status_code == 400
     assert list(response.json()) == ["season"]
+
+
+def test_a_page_past_the_list_is_a_404(company, key):
+    assert get(key, "?season=2019-2020&page=2").status_code == 404
 
 
 def test_without_a_token_it_is_a_401(company):

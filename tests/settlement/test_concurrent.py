@@ -1,6 +1,7 @@
 """Two runs settling the same chunk at once (a worker thought dead, and its replacement): the chunk's
 accounts are locked, so one run settles and the other finds them settled — never two version 1s,
 never an error."""
+
 import threading
 
 import pytest

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from heating.models import AppendOnlyError, LedgerEntry, Payment
@@ -190,3 +192,14 @@ def test_reversing_a_credit_reopens_the_refund_it_closed(account):
 
     assert balance(account.id, 2019) == D("-400.00")
     assert money_held([account.id], 2020) == {account.id: D("0.00")}
+
+
+def test_the_season_totals_cost_two_queries_whatever_the_accounts(account):
+    for _ in range(5):
+        pay(make_account(company=account.company), "100.00")
+
+    with CaptureQueriesContext(connection) as captured:
+        totals = season_totals(account.company, 2019)
+
+    assert len(captured) == 2
+    assert totals.received == D("500.00")

@@ -1,4 +1,5 @@
 """seed_demo writes the ledger entry of every demo payment, once."""
+
 import pytest
 from django.db.models import Sum
 

@@ -105,7 +105,7 @@ def test_every_kind_of_account_settles_as_the_engine_bills_it_and_recomputes_fro
 def test_settlement_charges_the_amount_due_and_the_balance_is_the_refund_or_supplement():
     company = CompanyFactory()
     refunded = make_account(area="100.00", metered=True, company=company)
-    season_readings(refunded, "100.000000", "120.000000")  # 20 GJ × 45 = 900.00
+    opening, closing = season_readings(refunded, "100.000000", "120.000000")  # 20 GJ × 45 = 900.00
     pay(refunded, "2100.00")
     owing = make_account(area="100.00", company=company)  # 2100.00
     pay(owing, "2000.00")
@@ -114,6 +114,13 @@ def test_settlement_charges_the_amount_due_and_the_balance_is_the_refund_or_supp
 
     first = refunded.statements.get()
     assert (first.amount_due, first.refund, first.balance_due) == (D("900.00"), D("1200.00"), D("0.00"))
+    assert first.inputs["readings"] == [
+        {
+            "meter": refunded.meters.get().serial,
+            "opening": {"id": opening.id, "read_at": "2019-11-15T08:00:00+08:00", "value_gj": "100.000000"},
+            "closing": {"id": closing.id, "read_at": "2020-03-15T08:00:00+08:00", "value_gj": "120.000000"},
+        }
+    ]
     charge = LedgerEntry.objects.get(account=refunded, kind="settlement")
     assert (charge.amount, charge.statement) == (D("900.00"), first)
     assert balance(refunded.id, SEASON) == D("-1200.00")  # the refund owed
