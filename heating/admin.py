@@ -26,6 +26,7 @@ from heating.models import (
     HeatedPart,
     ImportBatch,
     InstitutionApproval,
+    LedgerEntry,
     LowIncomeCertificate,
     Membership,
     Meter,
@@ -38,7 +39,9 @@ from heating.models import (
     ReadingLimits,
     Route,
     Season,
+    Statement,
 )
+from heating.services.payments import credit_problem, payment_record
 
 admin.site.site_header = _("沂源县城区供暖账户门户")
 admin.site.site_title = _("沂源县城区供暖账户门户")
@@ -299,12 +302,47 @@ class ReadingAdmin(PortalAdmin, SimpleHistoryAdmin):
         return [f.name for f in self.model._meta.fields if f.name not in ("id", "note")]
 
 
+class PaymentForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Payment.Channel.CREDIT and data.get("account") and data.get("amount"):
+            problem = credit_problem(
+                account=data["account"], season_year=data["season_year"], amount=data["amount"]
+            )
+            if problem:
+                self.add_error("amount", problem)
+        return data
+
+
 @admin.register(Payment)
 class PaymentAdmin(PortalAdmin, SimpleHistoryAdmin):
+    """A payment is added through the service that writes its ledger entries, and never edited:
+    a wrong one is reversed in the ledger."""
+
     list_display = ["account", "season_year", "amount", "paid_on", "channel"]
     list_filter = ["season_year", "channel"]
     search_fields = ["account__number", "reference"]
     autocomplete_fields = ["account"]
+    exclude = ["created_by"]
+    form = PaymentForm
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = payment_record(
+            account=obj.account,
+            season_year=obj.season_year,
+            amount=obj.amount,
+            paid_on=obj.paid_on,
+            channel=obj.channel,
+            reference=obj.reference,
+            user=request.user,
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(PricePolicy)
@@ -359,6 +397,29 @@ class ImportBatchAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
     list_display = ["file_name", "company", "kind", "status", "rows", "error_count", "created_by"]
     list_filter = [COMPANY, "kind", "status"]
     list_select_related = ["company", "created_by"]
+
+
+class AppendOnlyAdmin(WrittenElsewhere):
+    """Issued documents and ledger entries are never edited or deleted here (nor anywhere)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+    list_display = ["account", "season_year", "kind", "amount", "created_at", "memo"]
+    list_filter = ["season_year", "kind"]
+    search_fields = ["account__number"]
+    list_select_related = ["account"]
+
+
+@admin.register(Statement)
+class StatementAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+    list_display = ["account", "season_year", "version", "status", "amount_due", "refund", "balance_due"]
+    list_filter = ["season_year", "status"]
+    search_fields = ["account__number"]
+    list_select_related = ["account"]
 
 
 @admin.register(ReadingLimits)

@@ -23,6 +23,8 @@ from heating.models import (
     Season,
 )
 from heating.services.accounts import account_transfer
+from heating.services.payments import payment_record
+from heating.services.settlement import season_settle
 
 from .factories import (
     AreaDecisionFactory,
@@ -84,6 +86,12 @@ def one_of_everything():
     Season.objects.create(start_year=2019)
     buyer = CustomerFactory(company=company)
     account_transfer(account=account, customer=buyer, on=datetime.date(2020, 1, 20), user=membership.user)
+    settled = make_account(company=company)
+    payment_record(
+        account=settled, season_year=2019, amount=Decimal("1680.00"), paid_on=datetime.date(2019, 11, 1),
+        channel="cash",
+    )
+    season_settle(company=company, start_year=2019, account_ids=[settled.id])
     return account
 
 
@@ -100,9 +108,9 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches, readings and holders are written only by the portal's pages and services,
-    # which apply their rules.
-    written_elsewhere = ("apitoken", "importbatch", "reading", "accountholder")
+    # Tokens, import batches, readings, holders, statements and the ledger are written only by the
+    # portal's pages and services, which apply their rules.
+    written_elsewhere = ("apitoken", "importbatch", "reading", "accountholder", "statement", "ledgerentry")
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 
 

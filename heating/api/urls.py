@@ -3,8 +3,10 @@ from django.urls import path
 
 from .meters import MeterListView
 from .readings import ReadingBatchView
+from .statements import StatementListView
 
 urlpatterns = [
     path("meters", MeterListView.as_view(), name="api-meters"),
+    path("statements", StatementListView.as_view(), name="api-statements"),
     path("readings/batch", ReadingBatchView.as_view(), name="api-readings-batch"),
 ]

@@ -27,6 +27,7 @@ from heating.models import (
     Customer,
     HeatedPart,
     InstitutionApproval,
+    LedgerEntry,
     LowIncomeCertificate,
     Membership,
     Meter,
@@ -42,6 +43,7 @@ from heating.models import (
 from heating.models.accounts import Decision
 from heating.selectors.facts import facts_for_season
 from heating.selectors.policy import policy_for_season
+from heating.services.payments import payment_entries
 
 from .county import (
     APPROVAL_COMMENTS,
@@ -439,3 +441,5 @@ def _create_payments(
                     )
                 )
     created["payments"] = len(_with_history(payments, Payment))
+    entries = LedgerEntry.objects.bulk_create(payment_entries(payments), batch_size=BATCH)
+    created["ledger_entries"] = len(entries)

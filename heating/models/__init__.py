@@ -8,16 +8,20 @@ from .accounts import (
 )
 from .customers import Customer
 from .imports import ImportBatch
+from .ledger import AppendOnlyError, LedgerEntry
 from .meters import Meter, Reading, ReadingLimits
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
 from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
+from .statements import Statement
 from .tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "AppendOnlyError",
     "ImportBatch",
+    "LedgerEntry",
     "ReadingLimits",
     "Account",
     "AccountHolder",
@@ -40,4 +44,5 @@ __all__ = [
     "Role",
     "Route",
     "Season",
+    "Statement",
 ]

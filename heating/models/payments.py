@@ -8,7 +8,8 @@ from .history import History
 
 
 class Payment(models.Model):
-    """Money received for a season's heating. An account's 'prepaid' is the sum of these rows."""
+    """Money received for a season's heating. Recorded through `heating.services.payments.payment_record`,
+    which writes its ledger entries in the same transaction; balances are sums of those entries."""
 
     class Channel(models.TextChoices):
         CASH = "cash", _("现金")

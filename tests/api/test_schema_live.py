@@ -9,22 +9,26 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-# The schema cannot say everything the quote and the batch refuse: that a season needs a price
-# policy in force, which kinds fit which price class, that heat_gj goes with the method, that
-# 2020-02-30 is no day. So a schema-valid request may be a 400 there (documented); everywhere
-# else, what the schema allows must be accepted.
+# The schema cannot say everything the quote, the batch and the statements refuse: that a season
+# needs a price policy in force, which kinds fit which price class, that heat_gj goes with the
+# method, that 2020-02-30 is no day, that a season's second year follows its first. So a
+# schema-valid request may be a 400 there (documented); everywhere else, what the schema allows
+# must be accepted.
 SCHEMA_CANNOT_SAY = [positive_data_acceptance]
 OPERATIONS = [
     ("POST", "/api/v1/quote", SCHEMA_CANNOT_SAY),
     ("GET", "/api/v1/meters", []),
+    ("GET", "/api/v1/statements", SCHEMA_CANNOT_SAY),
     ("POST", "/api/v1/readings/batch", SCHEMA_CANNOT_SAY),
 ]
-# 3 operations x 2 modes: about 30 s in all on this machine's two cores.
+# 4 operations x 2 modes: about 40 s in all on this machine's two cores.
 EXAMPLES = 40
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
-@pytest.mark.parametrize("method, path, excluded", OPERATIONS, ids=["quote", "meters", "readings-batch"])
+@pytest.mark.parametrize(
+    "method, path, excluded", OPERATIONS, ids=["quote", "meters", "statements", "readings-batch"]
+)
 def test_the_api_does_what_its_schema_says(live_server, live_key, method, path, excluded, mode):
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
     # The token is ours to send (below), not schemathesis' to vary: a mangled one is a 401, tested

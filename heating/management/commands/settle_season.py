@@ -1,0 +1,48 @@
+"""python manage.py settle_season COMPANY_CODE YYYY-YYYY [--preview] (CONTRACTS.md): settles the
+company's season chunk by chunk and ends with `settled: N statements issued, M unchanged, E exceptions`."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from heating.batching import chunks
+from heating.models import Account, Organisation
+from heating.selectors.policy import NoPolicyInForce
+from heating.selectors.statements import season_from_name
+from heating.services.settlement import SettlementRefused, SettleResult, season_over_or_refuse, season_settle
+
+CHUNK = 2000
+
+
+class Command(BaseCommand):
+    help = "Settle a heating company's season: a statement per account, with its ledger entries."
+
+    def add_arguments(self, parser):
+        parser.add_argument("company_code", help="the heating company's code, e.g. DEMO1")
+        parser.add_argument("season", help="the season, e.g. 2019-2020")
+        parser.add_argument(
+            "--preview", action="store_true", help="count what would be issued; issue nothing"
+        )
+
+    def handle(self, *args, company_code, season, preview=False, **options):
+        company = Organisation.objects.filter(code=company_code, kind=Organisation.Kind.COMPANY).first()
+        if company is None:
+            raise CommandError(f"No heating company has the code {company_code!r}.")
+        start_year = season_from_name(season)
+        if start_year is None:
+            raise CommandError(
+                f"The season must be YYYY-YYYY with consecutive years, e.g. 2019-2020, not {season!r}."
+            )
+        ids = list(Account.objects.filter(company=company).order_by("id").values_list("id", flat=True))
+        result = SettleResult()
+        try:
+            if not preview:
+                season_over_or_refuse(start_year)
+            for chunk in chunks(ids, CHUNK):
+                result.add(
+                    season_settle(company=company, start_year=start_year, account_ids=chunk, preview=preview)
+                )
+        except (SettlementRefused, NoPolicyInForce, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from exc
+        for exception in result.exceptions:
+            self.stdout.write(f"exception {exception.number}: {exception.reason}")
+        self.stdout.write(result.summary())
