@@ -36,11 +36,10 @@ MONEY_INPUTS = ("prepaid",)
 
 
 def _days(facts: AccountFacts, start_year: int) -> tuple[int, int]:
-    """(days open, days of the season). Until the partial-season work lands on AccountFacts
-    (`days_open`, `season_days`) every account is open the whole season; switch here at merge."""
+    """(days open, days of the season), as the facts of the season give them (POLICY.md §4)."""
     first_day, last_day = season_days(start_year)
     length = (last_day - first_day).days + 1
-    return length, length
+    return facts.days_open or length, facts.season_days or length
 
 
 def _cents(value: Decimal | None) -> str | None:
@@ -90,6 +89,8 @@ def facts_from_inputs(inputs: dict) -> AccountFacts:
         exchangers=inputs["exchangers"],
         low_income=inputs["low_income"],
         area_decision=None if decision is None else Decimal(decision),
+        days_open=inputs["days_open"],
+        season_days=inputs["season_days"],
     )
 
 

@@ -104,7 +104,7 @@ def test_existing_payments_get_their_entries_by_the_data_migration(account):
     )
     assert not LedgerEntry.objects.exists()
 
-    importlib.import_module("heating.migrations.0012_settle_payment_entries").forwards(apps, None)
+    importlib.import_module("heating.migrations.0014_settle_payment_entries").forwards(apps, None)
 
     assert [(e.season_year, e.kind, e.amount) for e in plain.entries.all()] == [
         (2019, Kind.PAYMENT, D("-2100.00"))
