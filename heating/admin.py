@@ -23,6 +23,8 @@ from heating.models import (
     HeatedPart,
     ImportBatch,
     InstitutionApproval,
+    Job,
+    JobSlot,
     LowIncomeCertificate,
     Membership,
     Meter,
@@ -336,6 +338,25 @@ class ImportBatchAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
     list_display = ["file_name", "company", "kind", "status", "rows", "error_count", "created_by"]
     list_filter = [COMPANY, "kind", "status"]
     list_select_related = ["company", "created_by"]
+
+
+class JobSlotInline(admin.TabularInline):
+    model = JobSlot
+    extra = 0
+    fields = ["index", "size", "state", "claimed_by", "claimed_at", "attempts", "finished_at"]
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Job)
+class JobAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
+    """Started from the portal's pages and run by the workers (heating.services.jobs)."""
+
+    list_display = ["kind", "company", "state", "done", "total", "started_by", "created_at", "finished_at"]
+    list_filter = [COMPANY, "kind", "state"]
+    list_select_related = ["company", "started_by"]
+    inlines = [JobSlotInline]
 
 
 @admin.register(ReadingLimits)

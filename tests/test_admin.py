@@ -16,6 +16,7 @@ from heating.models import (
     ApiToken,
     Customer,
     ImportBatch,
+    Job,
     Meter,
     Organisation,
     Reading,
@@ -79,6 +80,10 @@ def one_of_everything():
         status=ImportBatch.Status.COMMITTED,
         created_by=membership.user,
     )
+    job = Job.objects.create(
+        kind="import_commit", company=company, started_by=membership.user, params_key="{}", total=1
+    )
+    job.slots.create(index=0, payload={"batch": 1})
     BureauFactory(duties=["subsidy_lead", "area_decision"])
     Season.objects.create(start_year=2019)
     return account
@@ -97,8 +102,8 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches and readings are written only by the portal's pages, which apply their rules.
-    assert add.status_code == (403 if model_name in ("apitoken", "importbatch", "reading") else 200)
+    # Tokens, import batches, readings and jobs are written only by the portal's pages, which apply their rules.
+    assert add.status_code == (403 if model_name in ("apitoken", "importbatch", "job", "reading") else 200)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED, ids=[f"{a}.{m}" for a, m in REGISTERED])

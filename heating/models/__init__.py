@@ -1,6 +1,7 @@
 from .accounts import Account, AccountTerms, AreaDecision, InstitutionApproval, LowIncomeCertificate
 from .customers import Customer
 from .imports import ImportBatch
+from .jobs import Job, JobSlot
 from .meters import Meter, Reading, ReadingLimits
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
 from .payments import Payment
@@ -11,6 +12,8 @@ from .tokens import ApiToken
 __all__ = [
     "ApiToken",
     "ImportBatch",
+    "Job",
+    "JobSlot",
     "ReadingLimits",
     "Account",
     "AccountTerms",
