@@ -102,7 +102,7 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches, readings and jobs are written only by the portal's pages, which apply their rules.
+    # Tokens, import batches, readings and jobs are written only by the portal's pages, with their rules.
     assert add.status_code == (403 if model_name in ("apitoken", "importbatch", "job", "reading") else 200)
 
 

@@ -65,3 +65,11 @@ def bob(db):
     """A clerk of company B."""
     user = UserFactory(username="bob")
     return MembershipFactory(user=user, organisation=CompanyFactory(code="B"), role=Role.CLERK).user
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """No worker runs what job_start queues (the ids queued are listed): the test runs the job itself."""
+    ids = []
+    monkeypatch.setattr("heating.tasks.jobs_run.delay", ids.append)
+    return ids

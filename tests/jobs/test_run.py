@@ -13,7 +13,8 @@ pytestmark = pytest.mark.usefixtures("marks_table")
 
 def start(company, user, sizes, *, params=None, **extra):
     return job_start(
-        kind="test_marks", company=company, user=user, params=params or {"n": 1}, slots=mark_slots(sizes, **extra)
+        kind="test_marks", company=company, user=user, params=params or {"n": 1},
+        slots=mark_slots(sizes, **extra),
     )
 
 
@@ -67,7 +68,9 @@ def test_a_crash_in_a_handler_fails_the_job_naming_the_slot(company, alice):
 def test_a_slot_whose_workers_keep_dying_fails_the_job(company, alice, settings):
     settings.JOB_LEASE_SECONDS = 0
     job = start(company, alice, [1])
-    job.slots.update(state=JobSlot.State.CLAIMED, claimed_by="dead:1", claimed_at="2020-01-01T00:00Z", attempts=3)
+    job.slots.update(
+        state=JobSlot.State.CLAIMED, claimed_by="dead:1", claimed_at="2020-01-01T00:00Z", attempts=3
+    )
 
     job = job_run(job.pk)
 
