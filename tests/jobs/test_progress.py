@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from heating.services.jobs import job_run, job_start
 
-from .conftest import mark_slots
+from .marks import mark_slots
 
 pytestmark = pytest.mark.usefixtures("marks_table", "queued")
 

@@ -8,7 +8,7 @@ from heating.models import Job, JobSlot
 from heating.services.jobs import job_run, job_start
 from heating.tasks import jobs_resume_stalled
 
-from .conftest import mark_slots
+from .marks import mark_slots
 
 pytestmark = pytest.mark.usefixtures("marks_table")
 

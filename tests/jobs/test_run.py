@@ -6,7 +6,7 @@ from django.db import connection
 from heating.models import Job, JobSlot
 from heating.services.jobs import JobActive, job_run, job_start, slot_claim
 
-from .conftest import mark_slots, marks
+from .marks import mark_slots, marks
 
 pytestmark = pytest.mark.usefixtures("marks_table")
 

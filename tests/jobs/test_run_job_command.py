@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from heating.models import Job
 from heating.services.jobs import job_start
 
-from .conftest import mark_slots, marks
+from .marks import mark_slots, marks
 
 pytestmark = pytest.mark.usefixtures("marks_table", "queued")
 

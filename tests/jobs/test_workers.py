@@ -1,17 +1,19 @@
 """Real worker processes on PostgreSQL: one killed with SIGKILL mid-slot and the job resumed, and two
 sharing the slots of one job. Each slot writes one mark per item, so a slot done twice shows."""
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import connection
 
 from heating.models import Job, JobSlot
 from heating.services.jobs import job_run, job_start
 
-from .conftest import mark_slots, marks
+from .marks import mark_slots, marks
 
 pytestmark = [
     pytest.mark.postgres,
@@ -19,20 +21,15 @@ pytestmark = [
     pytest.mark.usefixtures("marks_table", "queued"),
 ]
 
-FORK = multiprocessing.get_context("fork")
-
-
-def _work(job_id, worker):
-    job_run(job_id, worker=worker)
-    connections.close_all()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _worker(job, name):
-    # The parent's connection must not be shared with a child: each process opens its own.
-    connections.close_all()
-    process = FORK.Process(target=_work, args=(job.pk, name))
-    process.start()
-    return process
+    """`python -m tests.jobs.worker`: a process of its own on the test database."""
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
+    return subprocess.Popen([sys.executable, "-m", "tests.jobs.worker", str(job.pk), name], cwd=ROOT, env=env)
 
 
 def _wait_for(condition, seconds=30):
@@ -56,11 +53,11 @@ def test_a_worker_killed_mid_slot_is_resumed_and_every_slot_is_done_once(company
     _wait_for(lambda: _slots(job, "done").count() >= 2 and _slots(job, "claimed").exists())
 
     os.kill(doomed.pid, signal.SIGKILL)
-    doomed.join()
+    doomed.wait()
 
     [killed] = _slots(job, "claimed")
     finished = _slots(job, "done").count()
-    assert killed.claimed_by == "doomed" and doomed.exitcode == -signal.SIGKILL
+    assert killed.claimed_by == "doomed" and doomed.returncode == -signal.SIGKILL
     assert len(marks()) == 3 * finished  # the killed slot's marks were never committed
     assert Job.objects.get(pk=job.pk).state == Job.State.RUNNING
     settings.JOB_LEASE_SECONDS = 0  # the lease of the dead worker's claim has run out
@@ -78,10 +75,9 @@ def test_two_workers_share_the_slots_of_one_job_and_do_none_twice(company, alice
     job = start(company, alice, mark_slots([2] * 12, sleep=0.1))
 
     workers = [_worker(job, "w1"), _worker(job, "w2")]
-    for worker in workers:
-        worker.join(timeout=60)
+    codes = [worker.wait(timeout=60) for worker in workers]
 
-    assert [worker.exitcode for worker in workers] == [0, 0]
+    assert codes == [0, 0]
     job.refresh_from_db()
     assert (job.state, job.total, job.done) == (Job.State.DONE, 24, 24)
     assert [item for item, _ in marks()] == list(range(24))
