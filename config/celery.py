@@ -15,4 +15,9 @@ app.conf.beat_schedule = {
         "task": "heating.tasks.imports_expire_previews",
         "schedule": crontab(minute="*/15"),
     },
+    # A job whose worker was killed carries on once its claims are older than JOB_LEASE_SECONDS.
+    "jobs-resume-stalled": {
+        "task": "heating.tasks.jobs_resume_stalled",
+        "schedule": crontab(minute="*/5"),
+    },
 }

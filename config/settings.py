@@ -162,6 +162,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # commit before the beat task deletes it (heating.tasks.imports_expire_previews).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
+# Long jobs (heating.services.jobs): a claimed slot whose worker has been silent this long is taken
+# over by another worker (its worker is taken for dead), a slot claimed this many times fails its job,
+# and a reading or books file with more rows than IMPORT_JOB_ROWS is committed as a job, not in the
+# request. A slot must finish well inside the lease.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=600)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+IMPORT_JOB_ROWS = env.int("IMPORT_JOB_ROWS", default=5000)
 # Uploads above this size are spooled to a temporary file instead of memory (Django's default);
 # beyond IMPORT_MAX_BYTES the first handler drops the rest of a file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, landing, public, tokens
+from heating.views import imports, jobs, landing, public, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("company/imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
     path("company/imports/<int:pk>/errors.csv", imports.import_errors, name="import-errors"),
     path("company/imports/template/<slug:kind>.<slug:fmt>", imports.import_template, name="import-template"),
+    path("jobs/<int:pk>/progress", jobs.job_progress, name="job-progress"),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
     path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),

@@ -26,6 +26,8 @@ from heating.models import (
     HeatedPart,
     ImportBatch,
     InstitutionApproval,
+    Job,
+    JobSlot,
     LedgerEntry,
     LowIncomeCertificate,
     Membership,
@@ -420,6 +422,25 @@ class StatementAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
     list_filter = ["season_year", "status"]
     search_fields = ["account__number"]
     list_select_related = ["account"]
+
+
+class JobSlotInline(admin.TabularInline):
+    model = JobSlot
+    extra = 0
+    fields = ["index", "size", "state", "claimed_by", "claimed_at", "attempts", "finished_at"]
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Job)
+class JobAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
+    """Started from the portal's pages and run by the workers (heating.services.jobs)."""
+
+    list_display = ["kind", "company", "state", "done", "total", "started_by", "created_at", "finished_at"]
+    list_filter = [COMPANY, "kind", "state"]
+    list_select_related = ["company", "started_by"]
+    inlines = [JobSlotInline]
 
 
 @admin.register(ReadingLimits)

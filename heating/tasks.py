@@ -1,10 +1,28 @@
 """Celery tasks: thin, each takes ids (or nothing) and calls a service."""
 from celery import shared_task
 
+import heating.imports.jobs  # noqa: F401  registers its job handler with the runner
 from heating.imports.common import batch_previews_expire
+from heating.selectors.jobs import jobs_stalled
+from heating.services.jobs import job_run
 
 
 @shared_task
 def imports_expire_previews() -> int:
     """On the beat schedule (config/celery.py): how many previews expired."""
     return len(batch_previews_expire())
+
+
+@shared_task
+def jobs_run(job_id: int) -> str:
+    """One worker's share of a job (heating.services.jobs); queue it again to add a worker."""
+    return job_run(job_id).state
+
+
+@shared_task
+def jobs_resume_stalled() -> list[int]:
+    """On the beat schedule: queue a run of every job whose workers died or whose task was lost."""
+    stalled = jobs_stalled()
+    for job_id in stalled:
+        jobs_run.delay(job_id)
+    return stalled

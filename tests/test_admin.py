@@ -16,6 +16,7 @@ from heating.models import (
     ApiToken,
     Customer,
     ImportBatch,
+    Job,
     Meter,
     Organisation,
     Reading,
@@ -82,6 +83,10 @@ def one_of_everything():
         status=ImportBatch.Status.COMMITTED,
         created_by=membership.user,
     )
+    job = Job.objects.create(
+        kind="import_commit", company=company, started_by=membership.user, params_key="{}", total=1
+    )
+    job.slots.create(index=0, payload={"batch": 1})
     BureauFactory(duties=["subsidy_lead", "area_decision"])
     Season.objects.create(start_year=2019)
     buyer = CustomerFactory(company=company)
@@ -108,9 +113,11 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches, readings, holders, statements and the ledger are written only by the
-    # portal's pages and services, which apply their rules.
-    written_elsewhere = ("apitoken", "importbatch", "reading", "accountholder", "statement", "ledgerentry")
+    # Tokens, import batches, readings, holders, jobs, statements and the ledger are written only by
+    # the portal's pages and services, which apply their rules.
+    written_elsewhere = (
+        "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry"
+    )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 
 

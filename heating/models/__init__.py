@@ -8,6 +8,7 @@ from .accounts import (
 )
 from .customers import Customer
 from .imports import ImportBatch
+from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
 from .meters import Meter, Reading, ReadingLimits
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
@@ -21,6 +22,8 @@ __all__ = [
     "ApiToken",
     "AppendOnlyError",
     "ImportBatch",
+    "Job",
+    "JobSlot",
     "LedgerEntry",
     "ReadingLimits",
     "Account",

@@ -18,9 +18,7 @@ from heating.imports import (
     NotPending,
     import_onboarding_file,
     import_readings_file,
-    onboarding_batch_commit,
     onboarding_template,
-    readings_batch_commit,
     readings_template,
 )
 from heating.imports.common import batch_refused
@@ -33,13 +31,16 @@ from heating.imports.files import (
     csv_export,
     summary_load,
 )
+from heating.imports.jobs import COMMITS, batch_commit_is_job, batch_commit_start, batch_job_params
+from heating.imports.jobs import KIND as COMMIT_JOB
 from heating.imports.onboarding import batch_note
 from heating.models import Account, ImportBatch, Reading
+from heating.selectors.jobs import job_latest
 from heating.selectors.scope import company_staff_required
+from heating.services.jobs import JobActive
 
 READINGS, ONBOARDING = ImportBatch.Kind.READINGS, ImportBatch.Kind.ONBOARDING
 IMPORTERS = {READINGS: import_readings_file, ONBOARDING: import_onboarding_file}
-COMMITS = {READINGS: readings_batch_commit, ONBOARDING: onboarding_batch_commit}
 TEMPLATES = {READINGS: readings_template, ONBOARDING: onboarding_template}
 
 
@@ -115,6 +116,7 @@ def import_detail(request, pk):
         "errors": errors,
         "written": None,
         "preview_hours": settings.IMPORT_PREVIEW_HOURS,
+        "job": job_latest(company=request.company, kind=COMMIT_JOB, params=batch_job_params(batch)),
     }
     if batch.status == ImportBatch.Status.COMMITTED:
         if batch.kind == READINGS:
@@ -137,6 +139,8 @@ def import_detail(request, pk):
 @company_staff_required
 def import_commit(request, pk):
     batch = get_object_or_404(_company_batches(request), pk=pk)
+    if batch_commit_is_job(batch):
+        return _commit_as_job(request, batch)
     try:
         result = COMMITS[batch.kind](batch=batch, user=request.user)
     except NotPending:
@@ -149,6 +153,22 @@ def import_commit(request, pk):
                 request,
                 _("确认导入时重新校验发现错误（数据在预览后有变化），未写入任何数据。"),
             )
+    return redirect("import-detail", pk=batch.pk)
+
+
+def _commit_as_job(request, batch):
+    try:
+        batch_commit_start(batch=batch, user=request.user)
+    except NotPending:
+        messages.error(request, _("该批次不在待确认状态，不能导入。"))
+    except JobActive:
+        messages.info(request, _("该批次已在后台导入中，请在本页查看进度。"))
+    else:
+        messages.info(
+            request,
+            _("文件较大（%(rows)s 行），已转入后台导入，可在本页查看进度；离开本页不影响导入。")
+            % {"rows": batch.rows},
+        )
     return redirect("import-detail", pk=batch.pk)
 
 

@@ -7,13 +7,14 @@ import datetime
 import re
 from collections import defaultdict
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -276,9 +277,14 @@ def review(request):
 
 def _back(request, reading):
     target = request.POST.get("next", "")
-    # A path on this site only: redirect() would take any other word for the name of a view.
+    # A page of this site only: redirect() would take any other word for the name of a view.
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return HttpResponseRedirect(target)
+        try:
+            resolve(urlsplit(target).path)
+        except Resolver404:
+            pass
+        else:
+            return HttpResponseRedirect(target)
     return redirect("meter-detail", serial=reading.meter.serial)
 
 
