@@ -1,7 +1,8 @@
 """Celery tasks: thin, each takes ids (or nothing) and calls a service."""
 from celery import shared_task
 
-import heating.imports.jobs  # noqa: F401  registers its job handler with the runner
+import heating.imports.jobs  # noqa: F401  each registers its job handler with the runner
+import heating.services.settlement_runs  # noqa: F401
 from heating.imports.common import batch_previews_expire
 from heating.selectors.jobs import jobs_stalled
 from heating.services.jobs import job_run

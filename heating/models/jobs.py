@@ -21,8 +21,10 @@ class Job(models.Model):
 
     kind = models.CharField(_("任务类型"), max_length=40)
     company = models.ForeignKey(Organisation, models.PROTECT, related_name="jobs", verbose_name=_("供热企业"))
+    # None for a job started from the command line (manage.py settle_season).
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("发起人")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("发起人"),
     )
     params = models.JSONField(_("参数"), default=dict, blank=True)
     # The canonical text of params: one active job per (kind, company, params_key).
@@ -70,6 +72,8 @@ class JobSlot(models.Model):
     claimed_by = models.CharField(_("领取进程"), max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(_("领取次数"), default=0)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # What the handler returned for the slot (counts, say), kept with its DONE for the job's outcome.
+    result = models.JSONField(_("结果"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("任务分片")

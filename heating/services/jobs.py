@@ -23,7 +23,7 @@ from heating.models import Job, JobSlot
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Job, object], None]
+Handler = Callable[[Job, object], dict | None]
 HANDLERS: dict[str, Handler] = {}
 # Candidates read at once by the portable claim; a claim lost to another worker tries the next one.
 CLAIM_CANDIDATES = 20
@@ -47,7 +47,8 @@ class _ClaimLost(Exception):
 
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
     """Registers `func(job, payload)` as the work of one slot of jobs of `kind`. It runs inside the
-    transaction that marks the slot done, and may run again for the same slot after a crash."""
+    transaction that marks the slot done, and may run again for the same slot after a crash. What it
+    returns (a small JSON dict, or None) is kept as the slot's result."""
 
     def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
@@ -161,11 +162,11 @@ def job_run_slot(job: Job, *, worker: str) -> bool:
         return False
     try:
         with transaction.atomic():
-            HANDLERS[job.kind](job, slot.payload)
+            result = HANDLERS[job.kind](job, slot.payload) or {}
             mine = JobSlot.objects.filter(
                 pk=slot.pk, state=JobSlot.State.CLAIMED, claimed_by=worker, attempts=slot.attempts
             )
-            if mine.update(state=JobSlot.State.DONE, finished_at=timezone.now()) != 1:
+            if mine.update(state=JobSlot.State.DONE, finished_at=timezone.now(), result=result) != 1:
                 raise _ClaimLost
             Job.objects.filter(pk=job.pk).update(done=F("done") + slot.size)
     except _ClaimLost:

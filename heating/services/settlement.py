@@ -70,7 +70,7 @@ def season_over_or_refuse(start_year: int) -> None:
         )
 
 
-def _may_settle_or_refuse(user, company) -> None:
+def settle_permitted_or_refuse(user, company) -> None:
     """Only a manager of the company itself settles it; without a user (the command) the operator does."""
     if user is None or user.is_superuser:
         return
@@ -91,7 +91,7 @@ def season_settle(
     """Settle the company's accounts for the season (or the chunk `account_ids`, all of them the
     company's); `preview` computes the same counts and writes nothing. A fixed number of queries
     whatever the chunk's size."""
-    _may_settle_or_refuse(user, company)
+    settle_permitted_or_refuse(user, company)
     if not preview:
         season_over_or_refuse(start_year)
     # Locked for the transaction: a second run of the same chunk waits, then finds it settled.

@@ -1,16 +1,21 @@
 """python manage.py settle_season COMPANY_CODE YYYY-YYYY [--preview] (CONTRACTS.md): settles the
-company's season chunk by chunk and ends with `settled: N statements issued, M unchanged, E exceptions`."""
+company's season as the portal's button does: a job of chunks, which this command works on too, beside
+any Celery workers, then waits for the chunks they hold. Ends with `settled: N statements issued, M
+unchanged, E exceptions`."""
+import time
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from heating.batching import chunks
-from heating.models import Account, Organisation
+from heating.models import Account, Job, Organisation
 from heating.selectors.policy import NoPolicyInForce
 from heating.selectors.statements import season_from_name
-from heating.services.settlement import SettlementRefused, SettleResult, season_over_or_refuse, season_settle
+from heating.services.jobs import JobActive, job_run
+from heating.services.settlement import SettlementRefused, SettleResult, season_settle
+from heating.services.settlement_runs import CHUNK, settlement_result, settlement_start
 
-CHUNK = 2000
+POLL_SECONDS = 0.5
 
 
 class Command(BaseCommand):
@@ -32,17 +37,31 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The season must be YYYY-YYYY with consecutive years, e.g. 2019-2020, not {season!r}."
             )
-        ids = list(Account.objects.filter(company=company).order_by("id").values_list("id", flat=True))
-        result = SettleResult()
         try:
-            if not preview:
-                season_over_or_refuse(start_year)
-            for chunk in chunks(ids, CHUNK):
-                result.add(
-                    season_settle(company=company, start_year=start_year, account_ids=chunk, preview=preview)
-                )
+            result = self._preview(company, start_year) if preview else self._settle(company, start_year)
         except (SettlementRefused, NoPolicyInForce, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         for exception in result.exceptions:
             self.stdout.write(f"exception {exception.number}: {exception.reason}")
         self.stdout.write(result.summary())
+
+    def _preview(self, company, start_year) -> SettleResult:
+        ids = list(Account.objects.filter(company=company).order_by("id").values_list("id", flat=True))
+        result = SettleResult()
+        for chunk in chunks(ids, CHUNK):
+            result.add(season_settle(company=company, start_year=start_year, account_ids=chunk, preview=True))
+        return result
+
+    def _settle(self, company, start_year) -> SettleResult:
+        try:
+            job = settlement_start(company=company, start_year=start_year)
+        except JobActive as active:
+            self.stderr.write(f"This season's settlement is already running (job {active.job.pk}): waiting.")
+            job = active.job
+        job = job_run(job.pk)
+        while job.state in Job.ACTIVE:
+            time.sleep(POLL_SECONDS)
+            job.refresh_from_db()
+        if job.state == Job.State.FAILED:
+            raise CommandError(f"The settlement job {job.pk} failed: {job.error}")
+        return settlement_result(job)
