@@ -8,10 +8,12 @@ from heating.services.refunds import refund_payee_set, refunds_open_for_season
 from tests.factories import BureauFactory, CompanyFactory, MembershipFactory, make_account
 from tests.pages.test_phone import AXE_RUN, LISTEN, PHONE, SMALL_TARGETS, WIDEST, sign_in
 from tests.settlement.helpers import SEASON, pay, settle
+from tests.test_calculator_page import load_policy_2019
 
 
 @pytest.fixture
 def refund_county(transactional_db):
+    load_policy_2019()  # a transactional test before this one may have flushed the migration's rows
     company = CompanyFactory(name="沂源县鑫源热力有限公司城区第二供热站")
     clerk = MembershipFactory(organisation=company, role=Role.CLERK).user
     officer = MembershipFactory(
