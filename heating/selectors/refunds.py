@@ -15,13 +15,13 @@ ZERO = Decimal("0.00")
 State = Refund.State
 
 
-def company_open_refunds(company, start_year: int):
-    """The company's pending refunds and supplements of the season, by account number."""
-    return (
-        Refund.objects.filter(account__company=company, season_year=start_year, state=State.PENDING)
-        .select_related("account")
-        .order_by("kind", "account__number", "id")
-    )
+def company_open_refunds(company, start_year: int | None):
+    """The company's pending refunds and supplements of the season (of every season with None), by
+    account number."""
+    refunds = Refund.objects.filter(account__company=company, state=State.PENDING)
+    if start_year is not None:
+        refunds = refunds.filter(season_year=start_year)
+    return refunds.select_related("account").order_by("kind", "account__number", "id")
 
 
 def refunds_for_bank(company, start_year: int):

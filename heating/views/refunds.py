@@ -9,18 +9,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from heating import bank_accounts
 from heating.imports.files import csv_cell
-from heating.models import Duty
+from heating.models import Duty, Refund
 from heating.models.policy import season_name
 from heating.selectors.refunds import (
     company_open_refunds,
@@ -30,7 +31,7 @@ from heating.selectors.refunds import (
 )
 from heating.selectors.scope import bureau_duties, company_staff_required
 from heating.selectors.statements import season_from_name
-from heating.services.refunds import refunds_mark_paid
+from heating.services.refunds import refund_payee_set, refunds_mark_paid
 
 log = logging.getLogger("heating.refunds")
 
@@ -126,6 +127,39 @@ def refund_mark_paid(request):
         return _page(request, start_year, status=400, error=problem, chosen=chosen, form=form)
     messages.success(request, _("已登记 %(count)s 笔为已支付。") % {"count": len(done)})
     return redirect(reverse("refund-list") + "?season=" + season_name(start_year))
+
+
+@sensitive_post_parameters("account_number")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@company_staff_required
+def refund_payee(request, pk):
+    """Who a refund is paid to. The account number is never sent back: a refused form asks again."""
+    refund = company_open_refunds(request.company, None).filter(pk=pk, kind=Refund.Kind.REFUND).first()
+    if refund is None:
+        raise Http404
+    form, error = {}, None
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip()[:100] for key in ("name", "bank")}
+        if not form["name"] or not form["bank"]:
+            error = _("收款人和开户行：请填写。")
+        else:
+            try:
+                refund_payee_set(
+                    refund_id=refund.id,
+                    account_number=request.POST.get("account_number", ""),
+                    user=request.user,
+                    **form,
+                )
+            except ValidationError as refused:
+                error = _("银行账号：") + "；".join(refused.messages)
+            else:
+                messages.success(request, _("已登记收款人。"))
+                return redirect(reverse("refund-list") + "?season=" + season_name(refund.season_year))
+    context = {"refund": refund, "form": form or {"name": refund.payee_name, "bank": refund.payee_bank}}
+    return render(
+        request, "heating/refunds/payee.html", {**context, "error": error}, status=400 if error else 200
+    )
 
 
 def _bank_workbook(refunds) -> bytes:

@@ -147,3 +147,27 @@ def test_other_bureaus_and_companies_are_refused_the_oversight_page(client, mana
         assert client.get("/bureau/refunds/").status_code == 403
     client.force_login(other)
     assert 'id="refund-oversight"' not in client.get("/bureau/").content.decode()
+
+
+def test_staff_record_a_payee_and_the_number_is_never_sent_back(client, clerk, settled):
+    refund = the(settled[0])
+    client.force_login(clerk)
+    url = f"/company/refunds/{refund.id}/payee/"
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"name": "张三", "bank": "农商行", "account_number": "6222 0216 0001 23x"})
+    assert refused.status_code == 400
+    assert "银行账号" in refused.content.decode() and "0216" not in refused.content.decode()
+    saved = client.post(url, {"name": "张三", "bank": "农商行", "account_number": ACCOUNT_NUMBER})
+    assert saved.status_code == 302
+    refund.refresh_from_db()
+    assert (refund.payee_name, refund.payee_account_masked) == ("张三", "6222 **** **** 1234")
+    assert ACCOUNT_NUMBER not in client.get(URL).content.decode()
+
+
+def test_another_companys_clerk_cannot_see_a_payee_form(client, settled):
+    stranger = MembershipFactory(organisation=CompanyFactory(), role=Role.CLERK).user
+    client.force_login(stranger)
+    url = f"/company/refunds/{the(settled[0]).id}/payee/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "x", "bank": "y", "account_number": ACCOUNT_NUMBER}).status_code == 404
+    assert the(settled[0]).payee_account_cipher == ""

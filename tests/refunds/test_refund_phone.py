@@ -31,7 +31,7 @@ def refund_county(transactional_db):
         account_number="6222021600012341234",
         user=clerk,
     )
-    return clerk, officer
+    return clerk, officer, refund
 
 
 def check(page, where):
@@ -48,7 +48,7 @@ def check(page, where):
 
 @pytest.mark.browser
 def test_the_refund_pages_fit_a_phone_and_mark_two_paid(live_server, refund_county, page, axe_source):
-    clerk, officer = refund_county
+    clerk, officer, refund = refund_county
     page.set_viewport_size(PHONE)
     page.add_init_script(LISTEN)
     sign_in(page, live_server, clerk)
@@ -56,6 +56,11 @@ def test_the_refund_pages_fit_a_phone_and_mark_two_paid(live_server, refund_coun
     problems = check(page, "refunds")
     page.evaluate(axe_source)
     problems += page.evaluate(AXE_RUN)
+    page.goto(live_server.url + f"/company/refunds/{refund.id}/payee/")
+    problems += check(page, "payee")
+    page.evaluate(axe_source)
+    problems += page.evaluate(AXE_RUN)
+    page.goto(live_server.url + "/company/refunds/?season=2019-2020")
     boxes = page.locator("input[name=refund]")
     assert boxes.count() == 3
     boxes.nth(0).check()
