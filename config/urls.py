@@ -29,6 +29,7 @@ urlpatterns = [
     path("company/imports/<int:pk>/errors.csv", imports.import_errors, name="import-errors"),
     path("company/imports/template/<slug:kind>.<slug:fmt>", imports.import_template, name="import-template"),
     path("company/refunds/", refunds.refund_list, name="refund-list"),
+    path("company/refunds/open/", refunds.refund_open, name="refund-open"),
     path("company/refunds/paid/", refunds.refund_mark_paid, name="refund-mark-paid"),
     path("company/refunds/<int:pk>/payee/", refunds.refund_payee, name="refund-payee"),
     path("company/refunds/bank.xlsx", refunds.refund_export, name="refund-export"),

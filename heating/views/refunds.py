@@ -31,7 +31,7 @@ from heating.selectors.refunds import (
 )
 from heating.selectors.scope import bureau_duties, company_staff_required
 from heating.selectors.statements import season_from_name
-from heating.services.refunds import refund_payee_set, refunds_mark_paid
+from heating.services.refunds import refund_payee_set, refunds_mark_paid, refunds_open_for_season
 
 log = logging.getLogger("heating.refunds")
 
@@ -160,6 +160,19 @@ def refund_payee(request, pk):
     return render(
         request, "heating/refunds/payee.html", {**context, "error": error}, status=400 if error else 200
     )
+
+
+@require_POST
+@company_staff_required(manager=True)
+def refund_open(request):
+    """Open the refunds and supplements the settled ledger calls for (a rerun opens nothing)."""
+    try:
+        start_year = _season(request, request.company)
+    except BadInput as bad:
+        return _bad_season(request, bad)
+    opened = refunds_open_for_season(company=request.company, start_year=start_year, user=request.user)
+    messages.success(request, _("新生成 %(count)s 笔退费或补缴。") % {"count": len(opened)})
+    return redirect(reverse("refund-list") + "?season=" + season_name(start_year))
 
 
 def _bank_workbook(refunds) -> bytes:

@@ -171,3 +171,17 @@ def test_another_companys_clerk_cannot_see_a_payee_form(client, settled):
     assert client.get(url).status_code == 404
     assert client.post(url, {"name": "x", "bank": "y", "account_number": ACCOUNT_NUMBER}).status_code == 404
     assert the(settled[0]).payee_account_cipher == ""
+
+
+def test_a_manager_opens_the_seasons_refunds_from_the_page_and_a_rerun_opens_nothing(
+    client, company, manager, clerk
+):
+    pay(make_account(company=company), "5000.00")
+    settle(company)
+    client.force_login(clerk)
+    assert client.post("/company/refunds/open/", {"season": "2019-2020"}).status_code == 403
+    client.force_login(manager)
+    for _ in range(2):
+        assert client.post("/company/refunds/open/", {"season": "2019-2020"}).status_code == 302
+    assert Refund.objects.count() == 1
+    assert client.post("/company/refunds/open/", {"season": "2019"}).status_code == 400
