@@ -189,3 +189,17 @@ def test_settlement_before_refunds_still_works_without_any(company):
     pay(account, "5000.00")
     settle(company)
     assert not Refund.objects.exists()
+
+
+def test_history_names_who_made_each_transition(manager, clerk, settled):
+    refund = the(settled[0])
+    refund_fail(refund_id=refund.id, reason="户名不符", user=clerk)
+    refund_retry(refund_id=refund.id, user=manager)
+    refunds_mark_paid(refund_ids=[refund.id], bank_reference="B-1", paid_on=PAID_ON, user=clerk)
+    steps = list(refund.history.order_by("history_date", "history_id").values_list("state", "history_user"))
+    assert steps == [
+        ("pending", manager.id),
+        ("failed", clerk.id),
+        ("pending", manager.id),
+        ("paid", clerk.id),
+    ]
