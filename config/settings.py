@@ -271,3 +271,6 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# A refund still pending this many days after its season's settlement is overdue (the bureau's page).
+REFUND_DUE_DAYS = env.int("REFUND_DUE_DAYS", default=30)

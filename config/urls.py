@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, jobs, landing, public, tokens
+from heating.views import imports, jobs, landing, public, refunds, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -29,6 +29,12 @@ urlpatterns = [
     path("company/imports/<int:pk>/errors.csv", imports.import_errors, name="import-errors"),
     path("company/imports/template/<slug:kind>.<slug:fmt>", imports.import_template, name="import-template"),
     path("jobs/<int:pk>/progress", jobs.job_progress, name="job-progress"),
+    path("company/refunds/", refunds.refund_list, name="refund-list"),
+    path("company/refunds/open/", refunds.refund_open, name="refund-open"),
+    path("company/refunds/paid/", refunds.refund_mark_paid, name="refund-mark-paid"),
+    path("company/refunds/<int:pk>/payee/", refunds.refund_payee, name="refund-payee"),
+    path("company/refunds/bank.xlsx", refunds.refund_export, name="refund-export"),
+    path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
     path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),

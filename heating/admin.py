@@ -39,6 +39,7 @@ from heating.models import (
     PricePolicy,
     Reading,
     ReadingLimits,
+    Refund,
     Route,
     Season,
     Statement,
@@ -441,6 +442,21 @@ class JobAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
     list_filter = [COMPANY, "kind", "state"]
     list_select_related = ["company", "started_by"]
     inlines = [JobSlotInline]
+
+
+@admin.register(Refund)
+class RefundAdmin(WrittenElsewhere, PortalAdmin, SimpleHistoryAdmin):
+    """Read-only: refunds move only through heating.services.refunds, which write the ledger."""
+
+    list_display = ["account", "season_year", "kind", "amount", "state", "payee_account_masked", "paid_on"]
+    list_filter = ["season_year", "kind", "state"]
+    search_fields = ["account__number"]
+    list_select_related = ["account"]
+    # The cipher is useless to read and the plain number is for the bank's export only.
+    exclude = ["payee_account_cipher"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReadingLimits)

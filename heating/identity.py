@@ -27,6 +27,11 @@ def _key(purpose: bytes) -> bytes:
     return hmac.new(settings.ID_NUMBER_KEY.encode(), purpose, hashlib.sha256).digest()
 
 
+def keyed_fernet(purpose: bytes) -> Fernet:
+    """A Fernet whose key is derived from ID_NUMBER_KEY for one purpose (one secret, one key per use)."""
+    return Fernet(base64.urlsafe_b64encode(_key(purpose)))
+
+
 def normalise(number: str) -> str:
     """Strip spaces, upper-case the check letter, and check the GB 11643 checksum.
 
@@ -58,7 +63,7 @@ def mask_id_numbers_in(text: str) -> str:
 
 
 def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_key(b"id-number-encryption")))
+    return keyed_fernet(b"id-number-encryption")
 
 
 @dataclass(frozen=True)

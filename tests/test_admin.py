@@ -25,6 +25,7 @@ from heating.models import (
 )
 from heating.services.accounts import account_transfer
 from heating.services.payments import payment_record
+from heating.services.refunds import refunds_open_for_season
 from heating.services.settlement import season_settle
 
 from .factories import (
@@ -96,7 +97,13 @@ def one_of_everything():
         account=settled, season_year=2019, amount=Decimal("1680.00"), paid_on=datetime.date(2019, 11, 1),
         channel="cash",
     )
-    season_settle(company=company, start_year=2019, account_ids=[settled.id])
+    refunded = make_account(company=company)
+    payment_record(
+        account=refunded, season_year=2019, amount=Decimal("5000.00"), paid_on=datetime.date(2019, 11, 1),
+        channel="cash",
+    )
+    season_settle(company=company, start_year=2019, account_ids=[settled.id, refunded.id])
+    refunds_open_for_season(company=company, start_year=2019)
     return account
 
 
@@ -113,10 +120,10 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches, readings, holders, jobs, statements and the ledger are written only by
-    # the portal's pages and services, which apply their rules.
+    # Tokens, import batches, readings, holders, jobs, statements, the ledger and refunds are written
+    # only by the portal's pages and services, which apply their rules.
     written_elsewhere = (
-        "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry"
+        "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund"
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

@@ -15,6 +15,7 @@ from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
 from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
+from .refunds import Refund
 from .statements import Statement
 from .tokens import ApiToken
 
@@ -44,6 +45,7 @@ __all__ = [
     "Premises",
     "PricePolicy",
     "Reading",
+    "Refund",
     "Role",
     "Route",
     "Season",

@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from heating.models import Duty
 from heating.selectors.overview import company_overview, is_bureau_officer, landing_page
-from heating.selectors.scope import company_membership, company_staff_required
+from heating.selectors.scope import bureau_duties, company_membership, company_staff_required
 
 
 @login_required
@@ -26,4 +27,5 @@ def bureau_inbox(request):
     """待办: what awaits a county bureau. Nothing yet: subsidy claims and reviews will be listed here."""
     if not is_bureau_officer(request.user):
         raise PermissionDenied
-    return render(request, "heating/bureau_inbox.html")
+    oversees_refunds = Duty.REFUND_OVERSIGHT in bureau_duties(request.user)
+    return render(request, "heating/bureau_inbox.html", {"oversees_refunds": oversees_refunds})

@@ -52,11 +52,15 @@ def pages_of(county):
         ("clerk", "/company/imports/onboarding/", 200, True),
         ("clerk", f"/company/imports/{pk}/", 200, True),
         ("clerk", "/company/tokens/", 403, True),
+        ("clerk", "/company/refunds/?season=2019-2020", 200, True),
         ("manager", "/company/", 200, True),
         ("manager", "/company/tokens/", 200, True),
         ("manager", f"/company/tokens/{county.token.pk}/revoke/", 200, True),
         ("manager", "/company/tokens/new/", 405, True),
+        ("manager", "/company/refunds/?season=2019-2020", 200, True),
         ("officer", "/bureau/", 200, True),
+        # The county's finance bureau does not hold the refund-oversight duty: its refusal page.
+        ("officer", "/bureau/refunds/", 403, True),
     ]
 
 
