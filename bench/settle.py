@@ -33,6 +33,7 @@ django.setup()
 from django.db import connection, connections, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from heating import tasks  # noqa: E402
 from heating.models import (  # noqa: E402
     Account,
     AccountTerms,
@@ -40,6 +41,8 @@ from heating.models import (  # noqa: E402
     Customer,
     HeatedPart,
     InstitutionApproval,
+    Job,
+    JobSlot,
     LedgerEntry,
     LowIncomeCertificate,
     Meter,
@@ -54,13 +57,14 @@ from heating.models.statements import FIGURES  # noqa: E402
 from heating.selectors.bills_sql import billing_area_sql, bills_sql, terms_params  # noqa: E402
 from heating.selectors.ledger import season_totals  # noqa: E402
 from heating.selectors.policy import policy_for_season  # noqa: E402
+from heating.services.jobs import job_run  # noqa: E402
 from heating.services.payments import payment_entries  # noqa: E402
 from heating.services.settlement import season_settle  # noqa: E402
+from heating.services.settlement_runs import CHUNK, settlement_result, settlement_start  # noqa: E402
 
 CODE = "BENCH-SETTLE"
 BUREAU = "BENCH-SETTLE-BUREAU"
 YEAR = 2020
-CHUNK = 5000
 WORKERS = 2
 BATCH = 5000
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -201,36 +205,30 @@ def build(n: int) -> Organisation:
     return company
 
 
-def _worker(company_id: int, work: multiprocessing.Queue, done: multiprocessing.Queue) -> None:
+def _worker(job_id: int) -> None:
     connections.close_all()  # never share the parent's connection
-    company = Organisation.objects.get(id=company_id)
-    issued = 0
-    while (chunk := work.get()) is not None:
-        issued += season_settle(company=company, start_year=YEAR, account_ids=chunk).issued
+    job_run(job_id)
     connections.close_all()
-    done.put(issued)
 
 
-def run_settlement(company: Organisation, account_ids: list[int], workers: int = WORKERS) -> int:
-    """Settle the accounts with `workers` processes claiming chunks from a shared queue; the number
-    of statements issued. The one place to switch to the job runner."""
-    work, done = multiprocessing.Queue(), multiprocessing.Queue()
-    for start in range(0, len(account_ids), CHUNK):
-        work.put(account_ids[start : start + CHUNK])
-    for _ in range(workers):
-        work.put(None)
+def run_settlement(company: Organisation, workers: int = WORKERS) -> int:
+    """The real settlement: the job the portal's button starts (heating.services.settlement_runs),
+    run by `workers` processes sharing its slots; the number of statements issued."""
+    # The benchmark's own processes are the workers: no Celery task is queued (nor run eagerly here).
+    tasks.jobs_run.delay = lambda job_id: None
+    job = settlement_start(company=company, start_year=YEAR)
     connections.close_all()
-    processes = [
-        multiprocessing.Process(target=_worker, args=(company.id, work, done)) for _ in range(workers)
-    ]
+    processes = [multiprocessing.Process(target=_worker, args=(job.pk,)) for _ in range(workers)]
     for process in processes:
         process.start()
-    issued = sum(done.get() for _ in processes)
     for process in processes:
         process.join()
         if process.exitcode != 0:
             raise SystemExit(f"a settlement worker exited with {process.exitcode}")
-    return issued
+    job.refresh_from_db()
+    if job.state != Job.State.DONE:
+        raise SystemExit(f"the settlement job ended {job.state}: {job.error}")
+    return settlement_result(job).issued
 
 
 def floor_facts_sql() -> str:
@@ -325,6 +323,8 @@ def clean() -> None:
         meters = f"SELECT id FROM {Meter._meta.db_table} WHERE company_id = %(c)s"
         with transaction.atomic():
             for model, where in (
+                (JobSlot, f"job_id IN (SELECT id FROM {Job._meta.db_table} WHERE company_id = %(c)s)"),
+                (Job, "company_id = %(c)s"),
                 (LedgerEntry, f"account_id IN ({accounts})"),
                 (Statement, f"account_id IN ({accounts})"),
                 (Payment, f"account_id IN ({accounts})"),
@@ -377,7 +377,7 @@ def main():
             profile_one_chunk(company, account_ids)
             return
         started = time.perf_counter()
-        issued = run_settlement(company, account_ids)
+        issued = run_settlement(company)
         settle_seconds = time.perf_counter() - started
         if issued != args.accounts:
             raise SystemExit(f"settlement issued {issued} statements for {args.accounts} accounts")
