@@ -1,21 +1,8 @@
 from heating.billing import Breakdown, render
 from heating.models.policy import season_name
+from heating.models.statements import FIGURES
 
-AMOUNTS = (
-    "billing_area",
-    "basic_fee",
-    "metered_fee",
-    "cap",
-    "cap_loss",
-    "heating_fee",
-    "exchanger_fee",
-    "gross_fee",
-    "low_income_discount",
-    "amount_due",
-    "prepayment",
-    "refund",
-    "balance_due",
-)
+AMOUNTS = FIGURES  # a statement stores the very figures a quote answers
 
 
 def _text(value):

@@ -12,6 +12,7 @@ import posixpath
 import time
 import zipfile
 import zlib
+from decimal import Decimal
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -317,12 +318,13 @@ def _value(kind, text, style, strings, dates, epoch):
     if not text:
         return None
     try:
-        number = float(text) if any(c in text for c in ".eE") else int(text)
-    except ValueError:
+        # The cell's text as written, exactly: readings and areas are decimals, never binary floats.
+        number = Decimal(text) if any(c in text for c in ".eE") else int(text)
+    except (ArithmeticError, ValueError):
         return text
     if style is not None and style.isdigit() and int(style) in dates:
         try:
-            return from_excel(number, epoch)
+            return from_excel(float(number), epoch)  # a date serial, not money: openpyxl counts in float
         except (OverflowError, ValueError):
             return text
     return number

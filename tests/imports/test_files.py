@@ -72,3 +72,4 @@ def test_a_file_named_xlsx_that_is_not_one_is_refused():
 def test_a_broken_workbook_is_refused():
     with pytest.raises(FileRefused, match="无法读取 Excel"):
         read_table("r.xlsx", b"PK\x03\x04garbage", COLUMNS)
+

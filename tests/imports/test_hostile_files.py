@@ -242,3 +242,13 @@ def test_bytes_that_are_no_known_encoding_are_refused_with_where():
     message, _ = refused("表号,抄表时间,读数\n".encode() + b"\x80\x80", "r.csv")
 
     assert "无法识别文件编码（第 28 个字节起无法解码）" in message
+
+
+def test_a_number_cell_is_read_as_its_exact_decimal_text_not_through_a_float():
+    long = "1234567.1234567890123"  # a float keeps 17 significant digits of it
+    rows = b'<row r="2"><c r="A2" t="inlineStr"><is><t>M1</t></is></c><c r="B2" t="inlineStr"><is>' \
+           b'<t>2020-01-01 08:00</t></is></c><c r="C2"><v>' + long.encode() + b"</v></c></row>"
+
+    table = read_table("ok.xlsx", workbook(HEADER_ROW + rows), COLUMNS)
+
+    assert table.rows == [("M1", "2020-01-01 08:00", long)]
