@@ -1,5 +1,4 @@
 """POST /api/v1/quote — the public fee calculator (CONTRACTS.md). The engine bills; this only talks."""
-import re
 from decimal import Decimal
 
 from django.utils.translation import get_language
@@ -15,6 +14,7 @@ from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, AccountFacts, Pa
 from heating.billing_messages import billing_errors_by_field
 from heating.models.policy import season_length
 from heating.selectors.policy import NoPolicyInForce, latest_priced_season, policy_for_season
+from heating.selectors.statements import season_from_name
 
 from .breakdown import breakdown_json
 from .fields import StrictBooleanField, StrictDecimalField, StrictIntegerField, padded
@@ -24,7 +24,6 @@ from .schema import THROTTLED, field_errors, retry_after
 MAX_AREA = Decimal("1000000")
 MAX_HEAT = Decimal("10000000")
 MAX_MONEY = Decimal("100000000")
-_SEASON = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
 
 class PartSerializer(serializers.Serializer):
@@ -58,13 +57,12 @@ class QuoteRequestSerializer(serializers.Serializer):
     def validate_season(self, value):
         if value is None:
             return None
-        match = _SEASON.fullmatch(value)
-        # Year 0 does not exist (and "0000-0001" must not fall back to the default season).
-        if not match or int(match[1]) < 1 or int(match[2]) != int(match[1]) + 1:
+        start_year = season_from_name(value)
+        if start_year is None:
             raise serializers.ValidationError(
                 _("供暖季格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。")
             )
-        return int(match[1])
+        return start_year
 
     def validate(self, attrs):
         """The engine's own checks of the combination (one source for them), in the request's language.

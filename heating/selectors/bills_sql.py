@@ -29,24 +29,12 @@ from heating.billing import (
     area,
     billing_area,
 )
+from heating.models.statements import FIGURES
 
-# The Breakdown's figures, in the order the statement's SELECT gives them after account_id.
-BILL_COLUMNS = (
-    "billing_area",
-    "basic_fee",
-    "metered_fee",
-    "cap",
-    "cap_loss",
-    "heating_fee",
-    "exchanger_fee",
-    "gross_fee",
-    "low_income_discount",
-    "amount_due",
-    "prepayment",
-    "prepaid",
-    "refund",
-    "balance_due",
-)
+# The Breakdown's figures, in the order the statement's SELECT gives them after account_id: a
+# statement's FIGURES, with the money received before the refund and balance it gives.
+_BEFORE_PREPAID = FIGURES.index("refund")
+BILL_COLUMNS = (*FIGURES[:_BEFORE_PREPAID], "prepaid", *FIGURES[_BEFORE_PREPAID:])
 
 
 @dataclass(frozen=True)

@@ -262,7 +262,8 @@ _SEASON_NAME = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
 
 def season_from_name(text: str) -> int | None:
-    """The start year of a season named "YYYY-YYYY" (the second year the first plus one), else None."""
+    """The start year of a season named "YYYY-YYYY" (the second year the first plus one), else None.
+    Year 0 does not exist (and "0000-0001" must not fall back to a default season)."""
     match = _SEASON_NAME.fullmatch(text or "")
     if not match or int(match[1]) < 1 or int(match[2]) != int(match[1]) + 1:
         return None
