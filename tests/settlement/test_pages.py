@@ -11,39 +11,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from heating.models import Job, LedgerEntry, Reading, Role, Statement
+from heating.models import Job, LedgerEntry, Role, Statement
 from heating.services.jobs import job_run
 from heating.services.settlement_runs import settlement_start
 from heating.templatetags.portal import person_name
 from tests.factories import (
-    AccountFactory,
     AreaDecisionFactory,
     BureauFactory,
     CompanyFactory,
     MembershipFactory,
     PricePolicyFactory,
     UserFactory,
-    aware,
     make_account,
 )
 
-from .helpers import pay, read
+from .helpers import homes_with_exceptions
 
 pytestmark = pytest.mark.django_db
 SEASON = "2019-2020"
-
-
-def page_of(company, accounts=3):
-    """`accounts` paid area-billed homes, a metered one whose closing reading awaits review, and one
-    with no facts: both exceptions."""
-    homes = [make_account(company=company) for _ in range(accounts)]
-    for home in homes:
-        pay(home, "1680.00")
-    metered = make_account(company=company, metered=True, area="100.00")
-    read(metered, aware(2019, 11, 15, 8), "100.000000")
-    read(metered, aware(2020, 3, 15, 8), "120.000000", status=Reading.Status.FLAGGED)
-    bare = AccountFactory(company=company, number="0999999")
-    return homes, metered, bare
 
 
 @pytest.fixture
@@ -53,7 +38,7 @@ def company():
 
 @pytest.fixture
 def homes(company):
-    return page_of(company)
+    return homes_with_exceptions(company)
 
 
 @pytest.fixture
@@ -275,7 +260,7 @@ def settled_company(code, accounts):
     """A company settled by a job, then every home given an area decision: all listed for re-settling."""
     company = CompanyFactory(code=code)
     user = MembershipFactory(organisation=company, role=Role.MANAGER).user
-    homes, _metered, _bare = page_of(company, accounts)
+    homes, _metered, _bare = homes_with_exceptions(company, accounts)
     job_run(settlement_start(company=company, start_year=2019, user=user).pk)
     for home in homes:
         AreaDecisionFactory(account=home, from_year=2019, area="60.00", decided_at=timezone.now())
