@@ -16,16 +16,18 @@ from heating.services.jobs import job_run
 from heating.services.settlement_runs import settlement_start
 from heating.templatetags.portal import person_name
 from tests.factories import (
+    AccountFactory,
     AreaDecisionFactory,
     BureauFactory,
     CompanyFactory,
     MembershipFactory,
     PricePolicyFactory,
     UserFactory,
+    aware,
     make_account,
 )
 
-from .helpers import homes_with_exceptions
+from .helpers import homes_with_exceptions, read
 
 pytestmark = pytest.mark.django_db
 SEASON = "2019-2020"
@@ -257,10 +259,14 @@ def test_a_clerk_sees_the_resettlements_but_no_button(
 
 
 def settled_company(code, accounts):
-    """A company settled by a job, then every home given an area decision: all listed for re-settling."""
+    """A company settled by a job, with as many exceptions as settled homes (half of them a meter's),
+    then every home given an area decision: all listed for re-settling."""
     company = CompanyFactory(code=code)
     user = MembershipFactory(organisation=company, role=Role.MANAGER).user
     homes, _metered, _bare = homes_with_exceptions(company, accounts)
+    for _ in range(accounts // 2):
+        AccountFactory(company=company)
+        read(make_account(company=company, metered=True), aware(2019, 11, 15, 8), "1.000000")
     job_run(settlement_start(company=company, start_year=2019, user=user).pk)
     for home in homes:
         AreaDecisionFactory(account=home, from_year=2019, area="60.00", decided_at=timezone.now())
@@ -276,6 +282,15 @@ def test_the_pages_queries_do_not_grow_with_the_accounts(queued, name):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url(name))
         assert response.status_code == 200
+        assert response.content.decode().count("/company/meters/") >= (accounts // 2) * (name == "settlement")
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_overview_and_the_managers_navigation_link_to_the_settlement(homes, manager, clerk):
+    link = f'href="{reverse("settlement")}"'
+
+    assert link in signed_in(manager).get(reverse("company-overview")).content.decode()
+    assert link in signed_in(manager).get(reverse("reading-entry")).content.decode()
+    assert link not in signed_in(clerk).get(reverse("reading-entry")).content.decode()
