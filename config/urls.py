@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, jobs, landing, public, refunds, tokens
+from heating.views import imports, jobs, landing, public, refunds, settlement, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -34,6 +34,10 @@ urlpatterns = [
     path("company/refunds/paid/", refunds.refund_mark_paid, name="refund-mark-paid"),
     path("company/refunds/<int:pk>/payee/", refunds.refund_payee, name="refund-payee"),
     path("company/refunds/bank.xlsx", refunds.refund_export, name="refund-export"),
+    path("company/settlement/", settlement.settlement, name="settlement"),
+    path("company/settlement/preview/", settlement.settlement_preview, name="settlement-preview"),
+    path("company/settlement/start/", settlement.settlement_begin, name="settlement-start"),
+    path("company/settlement/resettle/", settlement.resettlement, name="resettlement"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
