@@ -116,7 +116,7 @@ def _latest(model, columns: str, where: str = "") -> str:
     """Per account, the row of the latest season up to this one (the last one wins, as in Python)."""
     return (
         f"SELECT DISTINCT ON (account_id) account_id, {columns} FROM {model._meta.db_table}"
-        f" WHERE account_id IN (SELECT id FROM acc) AND from_year <= %(year)s {where}"
+        f" WHERE account_id = ANY(%(ids)s) AND from_year <= %(year)s {where}"
         f" ORDER BY account_id, from_year DESC"
     )
 
@@ -139,18 +139,21 @@ def plain_facts_sql() -> str:
     decided = _quoted((Decision.APPROVED, Decision.REJECTED))
     return f"""
 WITH acc AS (
+    -- Accounts with a statement are left out at the end, not here: the planner cannot guess how
+    -- many they are, and a wrong guess (a few rows, not thousands) costs nested loops over all.
     SELECT a.id, a.premises_id, GREATEST(a.opened_on, %(first)s) AS since,
-           LEAST(COALESCE(a.closed_on, %(last)s), %(last)s) AS until
+           LEAST(COALESCE(a.closed_on, %(last)s), %(last)s) AS until, s.settled IS NOT NULL AS settled
     FROM {Account._meta.db_table} a
+    -- One index probe per account, however the table has grown since it was last analysed.
+    LEFT JOIN LATERAL (SELECT 1 AS settled FROM {Statement._meta.db_table} s
+                       WHERE s.account_id = a.id AND s.season_year = %(year)s LIMIT 1) s ON TRUE
     WHERE a.id = ANY(%(ids)s)
-      AND NOT EXISTS (SELECT 1 FROM {Statement._meta.db_table} s
-                      WHERE s.account_id = a.id AND s.season_year = %(year)s)
 ), t AS ({_latest(AccountTerms, "price_class, exchangers")}
 ), d AS ({_latest(AreaDecision, "area")}
 ), ia AS ({_latest(InstitutionApproval, "status", f"AND status IN ({decided})")}
 ), li AS (
     SELECT DISTINCT account_id FROM {LowIncomeCertificate._meta.db_table}
-    WHERE account_id IN (SELECT id FROM acc) AND status = '{Decision.APPROVED}'
+    WHERE account_id = ANY(%(ids)s) AND status = '{Decision.APPROVED}'
       AND valid_from <= %(last)s AND (valid_until IS NULL OR valid_until >= %(first)s)
 ), hp AS (
     SELECT premises_id,
@@ -203,7 +206,7 @@ WITH acc AS (
     GROUP BY account_id
 ), held AS (
     SELECT account_id, 0 - SUM(amount) AS prepaid FROM {LedgerEntry._meta.db_table}
-    WHERE account_id IN (SELECT id FROM acc) AND season_year = %(year)s
+    WHERE account_id = ANY(%(ids)s) AND season_year = %(year)s
       AND kind NOT IN ({_quoted(CHARGES)})
     GROUP BY account_id
 ), f AS (
@@ -223,7 +226,7 @@ WITH acc AS (
     LEFT JOIN metering mt ON mt.account_id = acc.id
     LEFT JOIN usage u ON u.account_id = acc.id
     LEFT JOIN held h ON h.account_id = acc.id
-    WHERE acc.until >= acc.since
+    WHERE acc.until >= acc.since AND NOT acc.settled
 ), facts AS (
     SELECT account_id, price_class, CASE WHEN metered THEN '{METERED}' ELSE '{AREA}' END AS method,
            COALESCE(decided, parts_area) AS area, CASE WHEN metered THEN heat END AS heat_gj,

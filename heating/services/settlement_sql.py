@@ -35,7 +35,7 @@ WITH plain AS MATERIALIZED ({plain_facts_sql()}
     RETURNING id, account_id, amount_due
 ), due AS (
     SELECT account_id, SUM(amount) AS due FROM {entry}
-    WHERE account_id IN (SELECT account_id FROM issued) AND season_year = %(year)s
+    WHERE account_id = ANY(%(ids)s) AND season_year = %(year)s
       AND kind = '{Kind.PREPAYMENT_DUE}'
     GROUP BY account_id
 ), entries AS (
