@@ -215,3 +215,13 @@ def test_postgres_answers_each_key_from_its_trigram_index(db, model, field, inde
     plan = _matching(model, (field,), "历山", True).order_by().explain()
 
     assert index in plan, plan
+
+
+@pytest.mark.parametrize("who", ["clerk", "manager"])
+def test_staff_find_the_counter_in_the_navigation(counter, who):
+    client = Client()
+    client.force_login(getattr(counter, who))
+
+    html = client.get("/company/accounts/H1001/").content.decode()
+
+    assert '<a href="/company/counter/" aria-current="page">收费台</a>' in html
