@@ -31,6 +31,11 @@ def looks_like_id_number(query: str) -> bool:
     return bool(_ID_LIKE.fullmatch(re.sub(r"\s", "", unicodedata.normalize("NFKC", query)).upper()))
 
 
+def holds_id_number(query: str) -> bool:
+    """The query, or a word of it, looks like an identity number: a page must not show it back."""
+    return any(looks_like_id_number(text) for text in [query, *query.split()])
+
+
 def _matching(model, fields: tuple[str, ...], word: str, trigram: bool, key="pk", **scope) -> QuerySet:
     """The `key` of the rows where some field contains `word`, case-insensitively: with `trigram` as
     UPPER(field) LIKE, the expression the trigram indexes are built on; else Django's icontains."""
@@ -46,6 +51,12 @@ def _matching(model, fields: tuple[str, ...], word: str, trigram: bool, key="pk"
 
 
 def _word_matches(company, word: str, trigram: bool) -> Q:
+    if looks_like_id_number(word):
+        try:
+            return Q(customer__id_number_hash=identity.fingerprint(word))
+        except ValidationError:
+            return Q(pk__in=[])
+
     def matching(model, *fields, key="pk"):
         return _matching(model, fields, word, trigram, key=key, company=company)
 
@@ -108,12 +119,8 @@ def account_search(company, query: str, *, trigram: bool | None = None) -> list[
     if not query:
         return []
     accounts = Account.objects.filter(company=company).select_related("customer", "premises__building")
-    if looks_like_id_number(query):
-        try:
-            fingerprint = identity.fingerprint(query)
-        except ValidationError:
-            return []
-        return list(accounts.filter(customer__id_number_hash=fingerprint).order_by("number")[:LIMIT])
-    for word in query.split()[:MAX_WORDS]:
+    # A number typed in groups ("370323 19800101 0018") is one word.
+    words = [query] if looks_like_id_number(query) else query.split()[:MAX_WORDS]
+    for word in words:
         accounts = accounts.filter(_word_matches(company, word, trigram))
     return list(_ranked(accounts, query, trigram)[:LIMIT])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from heating.models import Account
 from heating.selectors.account_page import account_page
-from heating.selectors.counter import MAX_QUERY, account_search, looks_like_id_number
+from heating.selectors.counter import MAX_QUERY, account_search, holds_id_number
 from heating.selectors.scope import company_staff_required
 from heating.services.accounts import account_transfer_to_new_holder
 
@@ -32,7 +32,7 @@ def _search(request) -> dict:
         return {"error": _("查询内容太长：最多 %(max)s 个字符。") % {"max": MAX_QUERY}, "status": 400}
     if not storable(query):
         return {"error": _("查询内容含有无法识别的字符。"), "status": 400}
-    hidden = looks_like_id_number(query)
+    hidden = holds_id_number(query)
     return {
         # An identity number is searched for, never shown back: the box comes back empty.
         "q": "" if hidden else query.strip(),

@@ -1,5 +1,6 @@
 """The account's page for staff: the home, facts, meters, statements (superseded ones with why), the
 ledger per season with its balance, open refunds; constant queries; another company's account is 404."""
+
 from decimal import Decimal
 
 import pytest
@@ -53,7 +54,7 @@ def test_the_page_links_the_meters_and_lists_recent_readings(counter, clerk_clie
 
     html = clerk_client.get("/company/accounts/H2002/").content.decode()
 
-    assert '/company/meters/M-7788/' in html
+    assert "/company/meters/M-7788/" in html
     assert "12.5" in html
 
 

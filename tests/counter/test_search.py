@@ -66,8 +66,10 @@ def test_another_companys_accounts_never_come_back(counter, trigram):
     assert counter.stranger.id not in {a.id for a in account_search(counter.company, "H2002")}
 
 
-def test_an_identity_number_is_matched_only_by_its_hash(counter):
-    assert numbers(counter.company, ID_NUMBER) == ["H2002"]
+def test_an_identity_number_is_matched_only_by_its_hash(counter, trigram):
+    assert numbers(counter.company, ID_NUMBER, trigram=trigram) == ["H2002"]
+    assert numbers(counter.company, f"王建国 {ID_NUMBER.lower()}", trigram=trigram) == ["H2002"]
+    assert numbers(counter.company, f"H1001 {ID_NUMBER}", trigram=trigram) == []
     assert numbers(counter.company, " ".join([ID_NUMBER[:6], ID_NUMBER[6:]])) == ["H2002"]
     # Its digits are not searched as text: a part of it, or a number with a wrong check digit, finds nothing.
     wrong = ID_NUMBER[:17] + ("0" if ID_NUMBER[17] != "0" else "1")
@@ -116,9 +118,10 @@ def test_the_fragment_is_the_list_alone(counter, clerk_client):
     assert "/company/accounts/H2002/" in html
 
 
-def test_an_identity_number_is_never_echoed(counter, clerk_client):
+@pytest.mark.parametrize("query", [ID_NUMBER, f"王建国 {ID_NUMBER}", f"{ID_NUMBER[:6]} {ID_NUMBER[6:]}"])
+def test_an_identity_number_is_never_echoed(counter, clerk_client, query):
     for path in ("/company/counter/", "/company/counter/search"):
-        response = clerk_client.get(path, {"q": ID_NUMBER})
+        response = clerk_client.get(path, {"q": query})
         html = response.content.decode()
         assert response.status_code == 200
         assert "/company/accounts/H2002/" in html

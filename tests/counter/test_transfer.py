@@ -1,5 +1,6 @@
 """过户 at the counter: a new holder from a date, with history; clerks and managers may; another
 company's staff cannot reach the account; the identity number is stored protected and never echoed."""
+
 import datetime
 
 import pytest
