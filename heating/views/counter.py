@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from heating.models import Account
 from heating.selectors.account_page import account_page
@@ -26,8 +26,10 @@ ACCOUNT_NUMBER_MAX = Account._meta.get_field("number").max_length
 
 
 def _search(request) -> dict:
-    """The search's context and HTTP status: a query too long or not storable is refused (400)."""
-    query = request.GET.get("q", "")
+    """The search's context and HTTP status: a query too long or not storable is refused (400).
+    The page's form posts, and the script posts what looks like an identity number, so that one
+    never sits in a URL (history, proxies); GET ?q= serves the script and links."""
+    query = (request.POST if request.method == "POST" else request.GET).get("q", "")
     if len(query) > MAX_QUERY:
         return {"error": _("查询内容太长：最多 %(max)s 个字符。") % {"max": MAX_QUERY}, "status": 400}
     if not storable(query):
@@ -44,16 +46,18 @@ def _search(request) -> dict:
     }
 
 
+@sensitive_post_parameters("q")
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 @company_staff_required
 def counter(request):
     context = _search(request)
     return render(request, "heating/counter/search.html", context, status=context["status"])
 
 
+@sensitive_post_parameters("q")
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 @company_staff_required
 def counter_search(request):
     """The results as an HTML fragment, for static/js/counter_search.js as the clerk types."""

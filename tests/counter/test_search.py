@@ -1,6 +1,8 @@
 """The counter's search: every key finds the account, the exact 户号 comes first, another company's
 accounts never come back, an identity number is matched by its hash and never shown."""
 
+from itertools import product
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -109,6 +111,15 @@ def test_the_counter_page_lists_what_it_found_without_javascript(counter, clerk_
     assert 'value="2单元301"' in html
 
 
+def test_the_pages_form_posts_so_that_no_query_sits_in_a_url(counter, clerk_client):
+    html = clerk_client.get("/company/counter/").content.decode()
+    assert '<form method="post" action="/company/counter/"' in html
+
+    response = clerk_client.post("/company/counter/", {"q": ID_NUMBER})
+    assert response.status_code == 200
+    assert [a.number for a in response.context["results"]] == ["H2002"]
+
+
 def test_the_fragment_is_the_list_alone(counter, clerk_client):
     response = clerk_client.get("/company/counter/search", {"q": "王建国"})
 
@@ -120,8 +131,8 @@ def test_the_fragment_is_the_list_alone(counter, clerk_client):
 
 @pytest.mark.parametrize("query", [ID_NUMBER, f"王建国 {ID_NUMBER}", f"{ID_NUMBER[:6]} {ID_NUMBER[6:]}"])
 def test_an_identity_number_is_never_echoed(counter, clerk_client, query):
-    for path in ("/company/counter/", "/company/counter/search"):
-        response = clerk_client.get(path, {"q": query})
+    for path, send in product(("/company/counter/", "/company/counter/search"), ("get", "post")):
+        response = getattr(clerk_client, send)(path, {"q": query})
         html = response.content.decode()
         assert response.status_code == 200
         assert "/company/accounts/H2002/" in html
@@ -151,6 +162,7 @@ def test_the_page_queries_do_not_grow_with_the_results(counter, clerk_client, dj
 def test_hostile_queries_are_refused_or_find_nothing_never_a_500(counter, clerk_client, query, status):
     for path in ("/company/counter/", "/company/counter/search"):
         assert clerk_client.get(path, {"q": query}).status_code == status
+        assert clerk_client.post(path, {"q": query}).status_code == status
 
 
 def test_like_wildcards_are_text(counter, trigram):

@@ -1,12 +1,22 @@
 """The counter in a browser: a clerk types a fragment of an address, sees the account appear as they
 type, and opens its page; at desktop width and at 360 px, with no CSP violation and nothing axe calls
 serious. Without script the same form submits and lists the same account (tests/counter)."""
+
 import pytest
 
 from heating.models import Role
-from tests.factories import BuildingFactory, CompanyFactory, CustomerFactory, MembershipFactory, make_account
+from tests.factories import (
+    BuildingFactory,
+    CompanyFactory,
+    CustomerFactory,
+    MembershipFactory,
+    id_number,
+    make_account,
+)
 from tests.pages.test_phone import AXE_RUN, LISTEN, PHONE, SMALL_TARGETS, WIDEST, sign_in
 from tests.test_calculator_page import load_policy_2019
+
+ID_NUMBER = id_number("37032319800101001")
 
 
 @pytest.fixture
@@ -17,9 +27,12 @@ def counter_county(transactional_db):
     building = BuildingFactory(company=company, name="历山街道东片区3号楼", address="沂源县历山路18号")
     for n in range(5):
         make_account(company=company, premises__building=building, premises__unit=f"1单元{n + 1}01")
-    customer = CustomerFactory(company=company, name="王建国", phone="13805331234")
+    customer = CustomerFactory(company=company, name="王建国", phone="13805331234", id_number=ID_NUMBER)
     account = make_account(
-        number="H2002", customer=customer, premises__company=company, premises__building=building,
+        number="H2002",
+        customer=customer,
+        premises__company=company,
+        premises__building=building,
         premises__unit="2单元301",
     )
     return clerk, account
@@ -62,6 +75,16 @@ def test_a_clerk_finds_an_account_by_a_fragment_of_its_address_and_opens_it(
     assert "王建国" in result.inner_text()
     problems = problems_on(page, "counter", axe_source)
 
+    # An identity number finds the holder too, posted: no request names it in its URL.
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.get_by_role("searchbox").fill("")
+    page.locator("#counter-results a").first.wait_for(state="detached")
+    page.get_by_role("searchbox").fill(ID_NUMBER)
+    page.locator("#counter-results a", has_text="H2002").wait_for()
+    assert urls and not [url for url in urls if ID_NUMBER[:6] in url]
+
+    result = page.locator("#counter-results a", has_text="H2002")
     result.click()
     page.wait_for_url(f"**/company/accounts/{account.number}/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("账户 H2002")
