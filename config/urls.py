@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, jobs, landing, public, refunds, settlement, tokens
+from heating.views import counter, imports, jobs, landing, public, refunds, settlement, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("start/", landing.landing, name="landing"),
     path("company/", landing.company_overview_page, name="company-overview"),
     path("bureau/", landing.bureau_inbox, name="bureau-inbox"),
+    path("company/counter/", counter.counter, name="counter"),
+    path("company/counter/search", counter.counter_search, name="counter-search"),
+    path("company/accounts/<str:number>/", counter.staff_account, name="staff-account"),
     path("company/imports/", imports.import_list, name="import-list"),
     path("company/imports/readings/", imports.import_readings, name="import-readings"),
     path("company/imports/onboarding/", imports.import_onboarding, name="import-onboarding"),

@@ -11,7 +11,7 @@ from heating.selectors.scope import bureau_duties, company_membership, company_s
 
 @login_required
 def landing(request):
-    """LOGIN_REDIRECT_URL: a clerk to reading entry, a manager to the overview, a bureau officer to
+    """LOGIN_REDIRECT_URL: a clerk to the counter (收费台), a manager to the overview, a bureau officer to
     the inbox, anyone else (a resident) to the home page."""
     return redirect(landing_page(request.user, company_membership(request.user)))
 
