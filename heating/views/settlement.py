@@ -16,7 +16,7 @@ from heating.selectors.jobs import job_latest
 from heating.selectors.policy import NoPolicyInForce, policy_for_season, priced_seasons
 from heating.selectors.scope import company_staff_required
 from heating.selectors.settlement import exception_fixes, resettlement_rows, season_state
-from heating.selectors.statements import resettlements_due, season_from_name
+from heating.selectors.statements import season_from_name
 from heating.services.jobs import JobActive
 from heating.services.settlement import SettlementRefused, season_over_or_refuse, season_settle
 from heating.services.settlement_runs import KIND, settlement_params, settlement_result, settlement_start
@@ -79,7 +79,6 @@ def _page(request, start_year: int, *, preview=None):
             "result": result,
             "preview": preview is not None,
             "exceptions": exceptions,
-            "resettle_count": len(resettlements_due(request.company, start_year)),
             "refusal": refusal,
             "manager": _is_manager(request),
         },
