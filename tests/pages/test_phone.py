@@ -54,6 +54,8 @@ def pages_of(county):
         ("clerk", "/company/tokens/", 403, True),
         ("clerk", "/company/refunds/?season=2019-2020", 200, True),
         ("manager", "/company/", 200, True),
+        ("manager", "/company/?season=2019-2020", 200, True),
+        ("manager", "/company/?season=2019", 400, True),
         ("manager", "/company/tokens/", 200, True),
         ("manager", f"/company/tokens/{county.token.pk}/revoke/", 200, True),
         ("manager", "/company/tokens/new/", 405, True),
