@@ -22,6 +22,7 @@ from tests.factories import (
     make_account,
 )
 from tests.settlement.helpers import SEASON, pay, settle
+from tests.test_calculator_page import load_policy_2019
 
 D = Decimal
 Channel = Payment.Channel
@@ -109,3 +110,10 @@ def refunds(season):
         refund_id=by_account[accounts[2].id].id, credited_on=datetime.date(2020, 6, 1), user=season.clerk
     )
     return accounts
+
+
+@pytest.fixture
+def committed_season(transactional_db):
+    """For the live server, which reads from another thread: committed, not in a rollback."""
+    load_policy_2019()  # a transactional test before this one may have flushed the migration's rows
+    return build_season()
