@@ -7,7 +7,7 @@
   const charts = JSON.parse(data.textContent);
   const BAR = 28;  // px per bar: a building list of any length stays legible, even at 360 px
 
-  function draw(id, chart, horizontal) {
+  function draw(id, chart, horizontal, max) {
     const canvas = document.getElementById(id);
     if (!canvas || !chart.labels.length) return;
     if (horizontal) {
@@ -25,12 +25,15 @@
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
+        scales: {
+          x: { beginAtZero: true, suggestedMax: horizontal ? max : undefined },
+          y: { beginAtZero: true },
+        },
       },
     });
   }
 
-  draw("collection-chart", charts.collection, true);
+  draw("collection-chart", charts.collection, true, 100);  // a rate: the axis reaches 100%
   draw("routes-chart", charts.routes, true);
   draw("takings-chart", charts.takings, false);
 })();
