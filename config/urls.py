@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, jobs, landing, public, refunds, tokens
+from heating.views import counter, imports, jobs, landing, public, refunds, settlement, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("start/", landing.landing, name="landing"),
     path("company/", landing.company_overview_page, name="company-overview"),
     path("bureau/", landing.bureau_inbox, name="bureau-inbox"),
+    path("company/counter/", counter.counter, name="counter"),
+    path("company/counter/search", counter.counter_search, name="counter-search"),
+    path("company/accounts/<str:number>/", counter.staff_account, name="staff-account"),
     path("company/imports/", imports.import_list, name="import-list"),
     path("company/imports/readings/", imports.import_readings, name="import-readings"),
     path("company/imports/onboarding/", imports.import_onboarding, name="import-onboarding"),
@@ -34,6 +37,10 @@ urlpatterns = [
     path("company/refunds/paid/", refunds.refund_mark_paid, name="refund-mark-paid"),
     path("company/refunds/<int:pk>/payee/", refunds.refund_payee, name="refund-payee"),
     path("company/refunds/bank.xlsx", refunds.refund_export, name="refund-export"),
+    path("company/settlement/", settlement.settlement, name="settlement"),
+    path("company/settlement/preview/", settlement.settlement_preview, name="settlement-preview"),
+    path("company/settlement/start/", settlement.settlement_begin, name="settlement-start"),
+    path("company/settlement/resettle/", settlement.resettlement, name="resettlement"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),

@@ -56,7 +56,10 @@ class LedgerEntry(AppendOnly):
         CREDIT_OUT = "credit_out", _("退费转入下季")
         CREDIT_IN = "credit_in", _("上季退费转入")
 
-    account = models.ForeignKey(Account, models.PROTECT, related_name="ledger", verbose_name=_("账户"))
+    # Indexed by ledger_account_season (account first); the writer's only for a rare user deletion.
+    account = models.ForeignKey(
+        Account, models.PROTECT, related_name="ledger", db_index=False, verbose_name=_("账户")
+    )
     season_year = season_year_field(_("供暖季"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     amount = money_field(_("金额（元）"))
@@ -80,6 +83,7 @@ class LedgerEntry(AppendOnly):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",

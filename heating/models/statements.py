@@ -47,7 +47,11 @@ class Statement(AppendOnly):
         ISSUED = "issued", _("有效")
         SUPERSEDED = "superseded", _("已被更正")
 
-    account = models.ForeignKey(Account, models.PROTECT, related_name="statements", verbose_name=_("账户"))
+    # Indexed by unique_statement_version (account first); a settlement writes a million rows, so no
+    # index serves only a rare lookup (the issuer's, when a user is deleted).
+    account = models.ForeignKey(
+        Account, models.PROTECT, related_name="statements", db_index=False, verbose_name=_("账户")
+    )
     season_year = season_year_field(_("供暖季"))
     version = models.PositiveSmallIntegerField(_("版本"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ISSUED)
@@ -79,6 +83,7 @@ class Statement(AppendOnly):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",

@@ -77,7 +77,7 @@ def is_bureau_officer(user) -> bool:
 def landing_page(user, membership) -> str:
     """The URL name a signed-in user starts from: the work of their role."""
     if membership is not None:
-        return "company-overview" if membership.role == Role.MANAGER else "reading-entry"
+        return "company-overview" if membership.role == Role.MANAGER else "counter"
     if is_bureau_officer(user):
         return "bureau-inbox"
     return "home"

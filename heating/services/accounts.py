@@ -110,3 +110,21 @@ def account_transfer(*, account: Account, customer: Customer, on: datetime.date,
     account.customer = customer
     account.save(update_fields=["customer"])
     return holder
+
+
+@transaction.atomic
+def account_transfer_to_new_holder(
+    *, account: Account, name: str, phone: str, id_number: str, on: datetime.date, user
+) -> AccountHolder:
+    """过户 at the counter: a new customer of the account's company (its identity number, if given,
+    stored as Customer stores it: encrypted, hashed and masked) holds the account from `on`. Either
+    both are recorded or neither."""
+    customer = Customer(company_id=account.company_id, name=name, phone=phone)
+    if id_number:
+        try:
+            customer.set_id_number(id_number)
+        except ValidationError as refused:
+            raise ValidationError({"id_number": refused.error_list}) from None
+    customer.full_clean()
+    customer.save()
+    return account_transfer(account=account, customer=customer, on=on, user=user)

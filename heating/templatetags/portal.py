@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from heating.billing import explain
 from heating.selectors.overview import is_bureau_officer
 
 register = template.Library()
@@ -58,3 +60,14 @@ def nav_current(context, *names) -> str:
 def bureau_officer(user) -> bool:
     """For the navigation of a signed-in user who is not company staff: one query."""
     return is_bureau_officer(user)
+
+
+@register.filter
+def price_class_label(price_class: str) -> str:
+    """The engine's price class in the page's language, as the calculator and bills name it."""
+    return explain.PRICE_CLASS_LABELS[explain.language(get_language())][price_class]
+
+
+@register.filter
+def method_label(method: str) -> str:
+    return explain.METHOD_LABELS[explain.language(get_language())][method]

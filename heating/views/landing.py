@@ -13,7 +13,7 @@ from heating.selectors.statements import season_from_name
 
 @login_required
 def landing(request):
-    """LOGIN_REDIRECT_URL: a clerk to reading entry, a manager to the overview, a bureau officer to
+    """LOGIN_REDIRECT_URL: a clerk to the counter (收费台), a manager to the overview, a bureau officer to
     the inbox, anyone else (a resident) to the home page."""
     return redirect(landing_page(request.user, company_membership(request.user)))
 

@@ -24,7 +24,7 @@ def sign_in(user):
 @pytest.mark.parametrize(
     "who, lands_on",
     [
-        ("clerk", "/company/readings/entry/"),
+        ("clerk", "/company/counter/"),
         ("manager", "/company/"),
         ("officer", "/bureau/"),
         ("resident", "/"),

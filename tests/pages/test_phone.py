@@ -33,6 +33,7 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]})
 def pages_of(county):
     """(who, path, expected status, check accessibility): every page of the portal."""
     pk, serial, building, route = county.refused.pk, county.meter.serial, county.building.pk, county.route.pk
+    number = county.meter.account.number
     return [
         ("anonymous", "/", 200, True),
         ("anonymous", "/calculator/", 200, True),
@@ -42,6 +43,10 @@ def pages_of(county):
         ("anonymous", "/api/docs/", 200, False),
         ("resident", "/", 200, True),
         ("resident", "/company/readings/entry/", 403, True),
+        ("resident", "/company/counter/", 403, True),
+        ("clerk", "/company/counter/", 200, True),
+        ("clerk", f"/company/counter/?q={county.building.code}", 200, True),
+        ("clerk", f"/company/accounts/{number}/", 200, True),
         ("clerk", "/company/readings/entry/", 200, True),
         ("clerk", f"/company/readings/entry/?building={building}", 200, True),
         ("clerk", f"/company/readings/entry/?route={route}", 200, True),
@@ -53,13 +58,19 @@ def pages_of(county):
         ("clerk", f"/company/imports/{pk}/", 200, True),
         ("clerk", "/company/tokens/", 403, True),
         ("clerk", "/company/refunds/?season=2019-2020", 200, True),
+        ("clerk", "/company/settlement/?season=2019-2020", 200, True),
+        ("clerk", "/company/settlement/resettle/?season=2019-2020", 200, True),
         ("manager", "/company/", 200, True),
         ("manager", "/company/?season=2019-2020", 200, True),
         ("manager", "/company/?season=2019", 400, True),
+        ("manager", f"/company/accounts/{number}/", 200, True),
         ("manager", "/company/tokens/", 200, True),
         ("manager", f"/company/tokens/{county.token.pk}/revoke/", 200, True),
         ("manager", "/company/tokens/new/", 405, True),
         ("manager", "/company/refunds/?season=2019-2020", 200, True),
+        ("manager", "/company/settlement/", 200, True),
+        ("manager", "/company/settlement/resettle/?season=2019-2020", 200, True),
+        ("manager", "/company/settlement/?season=2019", 400, True),
         ("officer", "/bureau/", 200, True),
         # The county's finance bureau does not hold the refund-oversight duty: its refusal page.
         ("officer", "/bureau/refunds/", 403, True),

@@ -4,10 +4,10 @@ ledger holds the money), and the season settled through the service."""
 import datetime
 from decimal import Decimal
 
-from heating.models import Payment
+from heating.models import Payment, Reading
 from heating.services.payments import payment_record
 from heating.services.settlement import season_settle
-from tests.factories import ReadingFactory, aware
+from tests.factories import AccountFactory, ReadingFactory, aware, make_account
 
 D = Decimal
 SEASON = 2019
@@ -31,3 +31,16 @@ def pay(account, amount, season=SEASON, channel=Payment.Channel.CASH, paid_on=da
 def settle(company, *accounts, season=SEASON, **kwargs):
     ids = [a.id for a in accounts] if accounts else None
     return season_settle(company=company, start_year=season, account_ids=ids, **kwargs)
+
+
+def homes_with_exceptions(company, accounts=3):
+    """`accounts` paid area-billed homes, a metered one whose closing reading awaits review, and one
+    with no facts: both exceptions."""
+    homes = [make_account(company=company) for _ in range(accounts)]
+    for home in homes:
+        pay(home, "1680.00")
+    metered = make_account(company=company, metered=True, area="100.00")
+    read(metered, aware(2019, 11, 15, 8), "100.000000")
+    read(metered, aware(2020, 3, 15, 8), "120.000000", status=Reading.Status.FLAGGED)
+    bare = AccountFactory(company=company, number="0999999")
+    return homes, metered, bare
