@@ -416,9 +416,10 @@ def _create_meters(
 def _create_payments(
     plans: list[AccountPlan], accounts: list[Account], policies: dict[int, object], users, created
 ) -> None:
-    """Each season's prepayment as the engine computes it from the facts just stored."""
+    """Each season's prepayment as the engine computes it from the facts just stored: charged (the
+    prepayment-due entry a notice asks for) and paid in full or in part."""
     by_id = {account.id: plan for plan, account in zip(plans, accounts, strict=True)}
-    payments = []
+    payments, charges = [], []
     for year, policy in policies.items():
         terms = policy.terms()
         for chunk in chunks(accounts, FACTS_CHUNK):
@@ -429,6 +430,17 @@ def _create_payments(
                 plan = by_id[account_id]
                 pay = next(p for p in plan.payments if p.season_year == year)
                 amount = billing.money(prepayment * pay.percent / 100)
+                clerk = users[CLERKS[plan.company.code]]
+                if prepayment:
+                    charges.append(
+                        LedgerEntry(
+                            account_id=account_id,
+                            season_year=year,
+                            kind=LedgerEntry.Kind.PREPAYMENT_DUE,
+                            amount=billing.money(prepayment),
+                            created_by=clerk,
+                        )
+                    )
                 payments.append(
                     Payment(
                         account_id=account_id,
@@ -437,9 +449,9 @@ def _create_payments(
                         paid_on=pay.paid_on,
                         channel=pay.channel,
                         reference=pay.reference,
-                        created_by=users[CLERKS[plan.company.code]],
+                        created_by=clerk,
                     )
                 )
     created["payments"] = len(_with_history(payments, Payment))
-    entries = LedgerEntry.objects.bulk_create(payment_entries(payments), batch_size=BATCH)
+    entries = LedgerEntry.objects.bulk_create(charges + payment_entries(payments), batch_size=BATCH)
     created["ledger_entries"] = len(entries)

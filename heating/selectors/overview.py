@@ -3,10 +3,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from heating.models import ApiToken, ImportBatch, Membership, Organisation, Reading, Role
 from heating.models.policy import season_days, season_name
+from heating.selectors import season_overview as figures
 
 RECENT_IMPORTS = 5
 
@@ -16,10 +16,6 @@ def current_season(today: datetime.date) -> int:
     return today.year if today >= season_days(today.year)[0] else today.year - 1
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
 @dataclass(frozen=True)
 class CompanyOverview:
     season: str
@@ -27,14 +23,22 @@ class CompanyOverview:
     flagged: int
     imports: list
     tokens: list
+    collection: list
+    routes: list
+    unsettled: figures.Unsettled
+    refunds: figures.Refunds
+    takings: list
 
 
-def company_overview(company, *, today: datetime.date) -> CompanyOverview:
-    """Three queries whatever the company's size: the season's reading counts, the latest imports,
-    the live tokens."""
-    season = current_season(today)
-    first_day, last_day = season_days(season)
-    start, end = _midnight(first_day), _midnight(last_day + datetime.timedelta(days=1))
+def overview_season(company, today: datetime.date) -> int:
+    """The season a manager sees first: the latest with money in the ledger, else the current one."""
+    return figures.latest_ledger_season(company) or current_season(today)
+
+
+def company_overview(company, *, start_year: int, today: datetime.date) -> CompanyOverview:
+    """Nine queries whatever the company's size: the season's reading counts, the latest imports,
+    the live tokens, and the season's figures (heating.selectors.season_overview)."""
+    start, end = figures.season_window(start_year)
     counts = Reading.objects.filter(company=company, read_at__gte=start, read_at__lt=end).aggregate(
         readings=Count("id", filter=~Q(status=Reading.Status.VOID)),
         flagged=Count("id", filter=Q(status=Reading.Status.FLAGGED)),
@@ -49,7 +53,18 @@ def company_overview(company, *, today: datetime.date) -> CompanyOverview:
         .select_related("created_by")
         .order_by("-created_at", "-pk")
     )
-    return CompanyOverview(season_name(season), counts["readings"], counts["flagged"], imports, tokens)
+    return CompanyOverview(
+        season=season_name(start_year),
+        readings=counts["readings"],
+        flagged=counts["flagged"],
+        imports=imports,
+        tokens=tokens,
+        collection=figures.collection_by_building(company, start_year),
+        routes=figures.readings_by_route(company, start_year),
+        unsettled=figures.unsettled_accounts(company, start_year),
+        refunds=figures.season_refunds(company, start_year),
+        takings=figures.takings_on(company, today),
+    )
 
 
 def is_bureau_officer(user) -> bool:

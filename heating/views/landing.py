@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from heating.models import Duty
-from heating.selectors.overview import company_overview, is_bureau_officer, landing_page
+from heating.selectors.overview import company_overview, is_bureau_officer, landing_page, overview_season
 from heating.selectors.scope import bureau_duties, company_membership, company_staff_required
+from heating.selectors.statements import season_from_name
 
 
 @login_required
@@ -18,8 +20,41 @@ def landing(request):
 
 @company_staff_required(manager=True)
 def company_overview_page(request):
-    overview = company_overview(request.company, today=timezone.localdate())
-    return render(request, "heating/overview.html", {"overview": overview})
+    today = timezone.localdate()
+    text = request.GET.get("season")
+    if text is None:
+        start_year = overview_season(request.company, today)
+    else:
+        start_year = season_from_name(text.strip())
+        if start_year is None:
+            error = _("供暖季：") + _(
+                "须给出一个供暖季，格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。"
+            )
+            return render(request, "heating/overview_bad_season.html", {"error": error}, status=400)
+    overview = company_overview(request.company, start_year=start_year, today=today)
+    context = {"overview": overview, "today": today, "charts": _charts(overview)}
+    return render(request, "heating/overview.html", context)
+
+
+def _charts(overview) -> dict:
+    """What static/js/overview_charts.js draws; the page's tables say the same in words."""
+    return {
+        "collection": {
+            "label": _("收缴率（%）"),
+            "labels": [row.label for row in overview.collection],
+            "values": [row.rate or 0 for row in overview.collection],
+        },
+        "routes": {
+            "label": _("读数"),
+            "labels": [row.label for row in overview.routes],
+            "values": [row.readings for row in overview.routes],
+        },
+        "takings": {
+            "label": _("金额（元）"),
+            "labels": [row.channel for row in overview.takings],
+            "values": [row.amount for row in overview.takings],
+        },
+    }
 
 
 @login_required
