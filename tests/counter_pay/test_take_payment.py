@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,7 +191,7 @@ def test_receipt_numbers_follow_on_per_company_and_year():
 
 def test_a_refused_payment_uses_no_receipt_number():
     _company, _clerk, _manager, account = counter()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         payment_take(account=account, season_year=2019, amount=Decimal("0"), channel="cash")
 
     receipt = payment_take(account=account, season_year=2019, amount=Decimal("1.00"), channel="cash")
