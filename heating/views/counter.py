@@ -58,7 +58,7 @@ def _form_input(request) -> dict:
     start_year = season_from_name(post.get("season", "").strip()[:20])
     if start_year is None:
         raise BadInput(
-            _("供暖季：须给出一个供暖季，格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。")
+            _("供暖季：") + _("须给出一个供暖季，格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。")
         )
     channel = post.get("channel", "")
     if channel not in dict(CHANNELS):
