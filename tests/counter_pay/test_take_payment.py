@@ -197,3 +197,20 @@ def test_a_refused_payment_uses_no_receipt_number():
     receipt = payment_take(account=account, season_year=2019, amount=Decimal("1.00"), channel="cash")
 
     assert receipt.sequence == 1
+
+
+def test_the_payment_page_and_the_cashup_take_few_queries_whatever_the_receipts(
+    client, django_assert_max_num_queries
+):
+    _company, clerk, manager, account = counter()
+    for _ in range(6):
+        payment_take(account=account, season_year=2019, amount=Decimal("5.00"), channel="cash", user=clerk)
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("payment-take", args=[account.number]) + "?season=2019-2020")
+    with django_assert_max_num_queries(8):
+        cashup = client.get(reverse("cashup"))
+
+    assert page.content.decode().count('name="reason"') == 6
+    assert "¥30.00" in cashup.content.decode()
