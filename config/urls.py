@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import counter, imports, jobs, landing, public, refunds, settlement, tokens
+from heating.views import counter, imports, jobs, landing, payments, public, refunds, settlement, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -37,6 +37,10 @@ urlpatterns = [
     path("company/refunds/paid/", refunds.refund_mark_paid, name="refund-mark-paid"),
     path("company/refunds/<int:pk>/payee/", refunds.refund_payee, name="refund-payee"),
     path("company/refunds/bank.xlsx", refunds.refund_export, name="refund-export"),
+    path("company/accounts/<str:number>/pay/", payments.payment_take_page, name="payment-take"),
+    path("company/receipts/<int:pk>.pdf", payments.receipt_pdf, name="receipt-pdf"),
+    path("company/receipts/<int:pk>/void/", payments.receipt_void_page, name="receipt-void"),
+    path("company/cashup/", payments.cashup, name="cashup"),
     path("company/settlement/", settlement.settlement, name="settlement"),
     path("company/settlement/preview/", settlement.settlement_preview, name="settlement-preview"),
     path("company/settlement/start/", settlement.settlement_begin, name="settlement-start"),

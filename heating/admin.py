@@ -39,6 +39,8 @@ from heating.models import (
     PricePolicy,
     Reading,
     ReadingLimits,
+    Receipt,
+    ReceiptVoid,
     Refund,
     Route,
     Season,
@@ -457,6 +459,22 @@ class RefundAdmin(WrittenElsewhere, PortalAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+    """Issued at the counter with its payment (heating.services.receipts); voided by a record of its own."""
+
+    list_display = ["number", "company", "payment", "issued_at", "issued_by"]
+    list_filter = [COMPANY, "year"]
+    search_fields = ["number", "payment__account__number"]
+    list_select_related = ["company", "payment__account", "issued_by"]
+
+
+@admin.register(ReceiptVoid)
+class ReceiptVoidAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+    list_display = ["receipt", "reason", "voided_at", "voided_by"]
+    list_select_related = ["receipt", "voided_by"]
 
 
 @admin.register(ReadingLimits)

@@ -15,6 +15,7 @@ from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
 from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
+from .receipts import Receipt, ReceiptCounter, ReceiptVoid
 from .refunds import Refund
 from .statements import Statement
 from .tokens import ApiToken
@@ -45,6 +46,9 @@ __all__ = [
     "Premises",
     "PricePolicy",
     "Reading",
+    "Receipt",
+    "ReceiptCounter",
+    "ReceiptVoid",
     "Refund",
     "Role",
     "Route",

@@ -13,7 +13,8 @@ class Payment(models.Model):
 
     class Channel(models.TextChoices):
         CASH = "cash", _("现金")
-        BANK = "bank", _("银行转账")
+        CARD = "card", _("银行卡")
+        BANK = "bank", _("转账")
         WECHAT = "wechat", _("微信")
         ALIPAY = "alipay", _("支付宝")
         CREDIT = "credit", _("上季退费转入")

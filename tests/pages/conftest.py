@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from heating.models import ApiToken, ImportBatch, Reading, Role
+from heating.services.receipts import payment_take
 from tests.factories import (
     BureauFactory,
     CompanyFactory,
@@ -32,6 +33,7 @@ class County:
     flagged: object
     refused: object
     token: object
+    receipt: object
 
 
 def person(username, last, first):
@@ -92,7 +94,13 @@ def build_county() -> County:
     token, _key = ApiToken.issue(
         company=company, name="远传抄表系统（历山街道东片区集中器）", created_by=manager
     )
-    return County(company, clerk, manager, officer, resident, route, building, meter, flagged, refused, token)
+    # A payment taken today, so that the cash-up has takings and the manager's payment page a receipt.
+    receipt = payment_take(
+        account=meter.account, season_year=2019, amount=Decimal("1680.00"), channel="cash", user=clerk
+    )
+    return County(
+        company, clerk, manager, officer, resident, route, building, meter, flagged, refused, token, receipt
+    )
 
 
 @pytest.fixture
