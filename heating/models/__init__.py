@@ -16,6 +16,7 @@ from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
 from .refunds import Refund
+from .season_totals import SeasonTotals
 from .statements import Statement
 from .tokens import ApiToken
 
@@ -38,6 +39,7 @@ __all__ = [
     "InstitutionApproval",
     "LowIncomeCertificate",
     "Membership",
+    "SeasonTotals",
     "Meter",
     "Organisation",
     "OrganisationDuty",
