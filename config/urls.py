@@ -7,7 +7,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import counter, imports, jobs, landing, payments, public, refunds, settlement, tokens
+from heating.views import (
+    counter,
+    imports,
+    jobs,
+    landing,
+    payments,
+    public,
+    refunds,
+    season_totals,
+    settlement,
+    tokens,
+)
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -45,6 +56,8 @@ urlpatterns = [
     path("company/settlement/preview/", settlement.settlement_preview, name="settlement-preview"),
     path("company/settlement/start/", settlement.settlement_begin, name="settlement-start"),
     path("company/settlement/resettle/", settlement.resettlement, name="resettlement"),
+    path("company/totals/", season_totals.season_totals_page, name="season-totals"),
+    path("company/totals/start/", season_totals.season_totals_begin, name="season-totals-start"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),

@@ -44,6 +44,7 @@ from heating.models import (
     Refund,
     Route,
     Season,
+    SeasonTotals,
     Statement,
 )
 from heating.services.payments import credit_problem, payment_record
@@ -425,6 +426,13 @@ class StatementAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
     list_filter = ["season_year", "status"]
     search_fields = ["account__number"]
     list_select_related = ["account"]
+
+
+@admin.register(SeasonTotals)
+class SeasonTotalsAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+    list_display = ["company", "season_year", "computed_at", "statements", "exceptions", "revenue"]
+    list_filter = ["season_year"]
+    list_select_related = ["company"]
 
 
 class JobSlotInline(admin.TabularInline):

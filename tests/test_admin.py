@@ -27,6 +27,7 @@ from heating.services.accounts import account_transfer
 from heating.services.payments import payment_record
 from heating.services.receipts import payment_take, receipt_void
 from heating.services.refunds import refunds_open_for_season
+from heating.services.season_totals import season_totals_record
 from heating.services.settlement import season_settle
 
 from .factories import (
@@ -109,6 +110,7 @@ def one_of_everything():
         account=account, season_year=2019, amount=Decimal("100.00"), channel="cash", user=membership.user
     )
     receipt_void(receipt=taken, reason="收错户", user=membership.user)
+    season_totals_record(company=company, start_year=2019)
     return account
 
 
@@ -129,7 +131,7 @@ def test_every_registered_models_changelist_and_add_page_open(
     # only by the portal's pages and services, which apply their rules.
     written_elsewhere = (
         "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
-        "receipt", "receiptvoid",
+        "receipt", "receiptvoid", "seasontotals",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

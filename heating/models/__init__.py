@@ -17,6 +17,7 @@ from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
 from .receipts import Receipt, ReceiptCounter, ReceiptVoid
 from .refunds import Refund
+from .season_totals import SeasonTotals
 from .statements import Statement
 from .tokens import ApiToken
 
@@ -39,6 +40,7 @@ __all__ = [
     "InstitutionApproval",
     "LowIncomeCertificate",
     "Membership",
+    "SeasonTotals",
     "Meter",
     "Organisation",
     "OrganisationDuty",

@@ -17,7 +17,7 @@ RECEIVED = (Kind.PAYMENT, Kind.SUPPLEMENT, Kind.CREDIT_IN, Kind.REVERSAL)
 PAID_OUT = (Kind.REFUND, Kind.CREDIT_OUT)
 
 
-def _cents(total) -> Decimal:
+def cents(total) -> Decimal:
     """SQLite adds decimals as binary floats (1.4e-14 for a sum that is 0): the ledger holds cents,
     so the sum rounded to cents is exact on every database."""
     return ZERO if total is None else Decimal(total).quantize(CENT)
@@ -25,7 +25,7 @@ def _cents(total) -> Decimal:
 
 def _per_account(entries) -> dict[int, Decimal]:
     rows = entries.values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total")
-    return {account_id: _cents(total) for account_id, total in rows}
+    return {account_id: cents(total) for account_id, total in rows}
 
 
 def _season(account_ids: Iterable[int], season_year: int):
@@ -82,9 +82,9 @@ def season_totals(company, season_year: int) -> SeasonTotals:
         )
     )
     return SeasonTotals(
-        charged=_cents(sums["charged"]),
-        received=ZERO - _cents(sums["received"]),
-        paid_out=_cents(sums["paid_out"]),
-        open_refunds=ZERO - _cents(open_items["refunds"]),
-        open_supplements=_cents(open_items["supplements"]),
+        charged=cents(sums["charged"]),
+        received=ZERO - cents(sums["received"]),
+        paid_out=cents(sums["paid_out"]),
+        open_refunds=ZERO - cents(open_items["refunds"]),
+        open_supplements=cents(open_items["supplements"]),
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from heating.models import Account, Building, LedgerEntry, Payment, Reading, Refund, Route, Statement
 from heating.models.policy import season_days
-from heating.selectors.ledger import RECEIVED, ZERO, _cents
+from heating.selectors.ledger import RECEIVED, ZERO, cents
 
 Kind = LedgerEntry.Kind
 # The day's takings are money in hand: a credit moves a refund between seasons, no cash.
@@ -69,7 +69,7 @@ def collection_by_building(company, start_year: int) -> list[Collection]:
         .values_list("code", "name", "due", "received")
     )
     return [
-        Collection(f"{code} {name}", _cents(due), ZERO - _cents(received))
+        Collection(f"{code} {name}", cents(due), ZERO - cents(received))
         for code, name, due, received in rows
     ]
 
@@ -138,7 +138,7 @@ def season_refunds(company, start_year: int) -> Refunds:
         paid=Sum("amount", filter=Q(state=Refund.State.PAID)),
         credited=Sum("amount", filter=Q(state=Refund.State.CREDITED)),
     )
-    return Refunds(_cents(amounts["owed"]), _cents(amounts["paid"]), _cents(amounts["credited"]))
+    return Refunds(cents(amounts["owed"]), cents(amounts["paid"]), cents(amounts["credited"]))
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def takings_on(company, day: datetime.date) -> list[Takings]:
         .values_list("payment__channel", "payments", "amount")
     )
     labels = dict(Payment.Channel.choices)
-    taken = {channel: (count, ZERO - _cents(amount)) for channel, count, amount in rows}
+    taken = {channel: (count, ZERO - cents(amount)) for channel, count, amount in rows}
     return [
         Takings(labels[channel], *taken[channel]) for channel in Payment.Channel.values if channel in taken
     ]

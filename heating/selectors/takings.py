@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from heating.models import Account, LedgerEntry, Payment
 
 from .bills import season_bills
-from .ledger import CHARGES, ZERO, _cents, balance, money_held
+from .ledger import CHARGES, ZERO, balance, cents, money_held
 from .policy import NoPolicyInForce
 
 
@@ -72,10 +72,10 @@ def day_takings(company, day: datetime.date, clerk=None) -> list[Takings]:
     )
     rows: dict[tuple, list] = {}
     for clerk_name, channel, count, total in taken:
-        rows[(clerk_name or "", channel)] = [count, _cents(total), 0, ZERO]
+        rows[(clerk_name or "", channel)] = [count, cents(total), 0, ZERO]
     for clerk_name, channel, count, total in reversed_:
         row = rows.setdefault((clerk_name or "", channel), [0, ZERO, 0, ZERO])
-        row[2:] = [count, _cents(total)]
+        row[2:] = [count, cents(total)]
     labels = dict(Payment.Channel.choices)
     return [
         Takings(name, str(labels.get(channel, channel)), *figures)

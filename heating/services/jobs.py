@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Job, object], dict | None]
 HANDLERS: dict[str, Handler] = {}
+# What to do once a job of a kind is done (e.g. sum the season a settlement job settled).
+FINISHED: dict[str, list[Callable[[Job], None]]] = {}
 # Candidates read at once by the portable claim; a claim lost to another worker tries the next one.
 CLAIM_CANDIDATES = 20
 
@@ -52,6 +54,16 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 
     def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def job_finished(kind: str) -> Callable[[Callable[[Job], None]], Callable[[Job], None]]:
+    """Registers `func(job)` to run once, by the worker that marks a job of `kind` done."""
+
+    def register(func):
+        FINISHED.setdefault(kind, []).append(func)
         return func
 
     return register
@@ -142,10 +154,15 @@ def _job_fail(job_id: int, message: str) -> None:
 
 def _job_finish(job_id: int) -> None:
     """Done once every slot is: whichever worker gets here after the last slot's commit does it."""
-    if not JobSlot.objects.filter(job_id=job_id).exclude(state=JobSlot.State.DONE).exists():
-        Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
-            state=Job.State.DONE, finished_at=timezone.now()
-        )
+    if JobSlot.objects.filter(job_id=job_id).exclude(state=JobSlot.State.DONE).exists():
+        return
+    done = Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
+        state=Job.State.DONE, finished_at=timezone.now()
+    )
+    if done:
+        job = Job.objects.select_related("company", "started_by").get(pk=job_id)
+        for func in FINISHED.get(job.kind, ()):
+            func(job)
 
 
 def _commit_without_waiting_for_the_disk() -> None:

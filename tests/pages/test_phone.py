@@ -77,9 +77,12 @@ def pages_of(county):
         ("manager", "/company/settlement/?season=2019", 400, True),
         ("manager", f"/company/accounts/{county.receipt.payment.account.number}/pay/", 200, True),
         ("manager", "/company/cashup/", 200, True),
+        ("manager", "/company/totals/?season=2019-2020", 200, True),
+        ("clerk", "/company/totals/?season=2019-2020", 403, True),
         ("officer", "/bureau/", 200, True),
         # The county's finance bureau does not hold the refund-oversight duty: its refusal page.
         ("officer", "/bureau/refunds/", 403, True),
+        ("officer", "/company/totals/?season=2019-2020", 403, True),
     ]
 
 
