@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz
 from heating.api.quote import QuoteView
-from heating.views import imports, jobs, landing, public, refunds, settlement, tokens
+from heating.views import imports, jobs, landing, notices, public, refunds, settlement, tokens
 from heating.views import readings as reading_views
 
 api_v1 = [
@@ -38,6 +38,14 @@ urlpatterns = [
     path("company/settlement/preview/", settlement.settlement_preview, name="settlement-preview"),
     path("company/settlement/start/", settlement.settlement_begin, name="settlement-start"),
     path("company/settlement/resettle/", settlement.resettlement, name="resettlement"),
+    path(
+        "company/accounts/<str:number>/activation-code/",
+        notices.activation_code_reissue,
+        name="activation-code-reissue",
+    ),
+    path("company/accounts/<str:number>/notice.pdf", notices.notice_pdf, name="notice-pdf"),
+    path("company/notices/", notices.notices, name="notices"),
+    path("company/notices/<int:pk>.pdf", notices.notices_download, name="notices-download"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
