@@ -76,7 +76,9 @@ def test_the_command_prints_the_code_alone(account):
     assert code not in err.getvalue()
 
 
-@pytest.mark.parametrize(("company", "number", "words"), [("NOPE", "0100234", "NOPE"), ("ACT1", "999", "999")])
+@pytest.mark.parametrize(
+    ("company", "number", "words"), [("NOPE", "0100234", "NOPE"), ("ACT1", "999", "999")]
+)
 def test_the_command_refuses_in_words(account, company, number, words):
     with pytest.raises(CommandError, match=words):
         call_command("issue_activation_code", company, number, stdout=io.StringIO())

@@ -55,6 +55,8 @@ def pages_of(county):
         ("clerk", "/company/refunds/?season=2019-2020", 200, True),
         ("clerk", "/company/settlement/?season=2019-2020", 200, True),
         ("clerk", "/company/settlement/resettle/?season=2019-2020", 200, True),
+        ("clerk", "/company/notices/", 200, True),
+        ("clerk", f"/company/accounts/{county.meter.account.number}/notice.pdf?season=2019", 400, True),
         ("manager", "/company/", 200, True),
         ("manager", "/company/tokens/", 200, True),
         ("manager", f"/company/tokens/{county.token.pk}/revoke/", 200, True),
