@@ -24,6 +24,7 @@ from heating.models import (
     Season,
 )
 from heating.services.accounts import account_transfer
+from heating.services.activation import activation_code_issue
 from heating.services.payments import payment_record
 from heating.services.refunds import refunds_open_for_season
 from heating.services.settlement import season_settle
@@ -104,6 +105,7 @@ def one_of_everything():
     )
     season_settle(company=company, start_year=2019, account_ids=[settled.id, refunded.id])
     refunds_open_for_season(company=company, start_year=2019)
+    activation_code_issue(account, membership.user)
     return account
 
 
@@ -123,7 +125,8 @@ def test_every_registered_models_changelist_and_add_page_open(
     # Tokens, import batches, readings, holders, jobs, statements, the ledger and refunds are written
     # only by the portal's pages and services, which apply their rules.
     written_elsewhere = (
-        "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund"
+        "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
+        "activationcode",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 
