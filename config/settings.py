@@ -171,6 +171,8 @@ IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=600)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 IMPORT_JOB_ROWS = env.int("IMPORT_JOB_ROWS", default=5000)
+# The portal's address as printed on prepayment notices (the QR code of /activate/).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="https://heating.yiyuan.gov.cn").rstrip("/")
 # Uploads above this size are spooled to a temporary file instead of memory (Django's default);
 # beyond IMPORT_MAX_BYTES the first handler drops the rest of a file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

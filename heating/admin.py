@@ -19,6 +19,7 @@ from heating.models import (
     Account,
     AccountHolder,
     AccountTerms,
+    ActivationCode,
     ApiToken,
     AreaDecision,
     Building,
@@ -488,3 +489,13 @@ class ReceiptVoidAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
 @admin.register(ReadingLimits)
 class ReadingLimitsAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["__str__", "max_daily_gj_per_m2", "history_factor"]
+
+
+@admin.register(ActivationCode)
+class ActivationCodeAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
+    """Issued at the counter, on notices or with `manage.py issue_activation_code`; only a hash is kept."""
+
+    list_display = ["account", "issued_at", "issued_by", "voided_at"]
+    search_fields = ["account__number"]
+    list_select_related = ["account", "issued_by"]
+    exclude = ["code_hash"]

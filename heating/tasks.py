@@ -2,6 +2,7 @@
 from celery import shared_task
 
 import heating.imports.jobs  # noqa: F401  each registers its job handler with the runner
+import heating.services.notice_runs  # noqa: F401
 import heating.services.season_totals  # noqa: F401
 import heating.services.settlement_runs  # noqa: F401
 from heating.imports.common import batch_previews_expire

@@ -24,6 +24,7 @@ from heating.models import (
     Season,
 )
 from heating.services.accounts import account_transfer
+from heating.services.activation import activation_code_issue
 from heating.services.payments import payment_record
 from heating.services.receipts import payment_take, receipt_void
 from heating.services.refunds import refunds_open_for_season
@@ -111,6 +112,7 @@ def one_of_everything():
     )
     receipt_void(receipt=taken, reason="收错户", user=membership.user)
     season_totals_record(company=company, start_year=2019)
+    activation_code_issue(account, membership.user)
     return account
 
 
@@ -131,7 +133,7 @@ def test_every_registered_models_changelist_and_add_page_open(
     # only by the portal's pages and services, which apply their rules.
     written_elsewhere = (
         "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
-        "receipt", "receiptvoid", "seasontotals",
+        "receipt", "receiptvoid", "seasontotals", "activationcode",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

@@ -6,6 +6,7 @@ from .accounts import (
     InstitutionApproval,
     LowIncomeCertificate,
 )
+from .activation import ActivationCode
 from .customers import Customer
 from .imports import ImportBatch
 from .jobs import Job, JobSlot
@@ -22,6 +23,7 @@ from .statements import Statement
 from .tokens import ApiToken
 
 __all__ = [
+    "ActivationCode",
     "ApiToken",
     "AppendOnlyError",
     "ImportBatch",

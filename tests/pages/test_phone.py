@@ -64,6 +64,8 @@ def pages_of(county):
         ("clerk", f"/company/accounts/{county.meter.account.number}/pay/", 200, True),
         ("clerk", "/company/cashup/", 200, True),
         ("clerk", "/company/cashup/?day=2026-13-01", 400, True),
+        ("clerk", "/company/notices/", 200, True),
+        ("clerk", f"/company/accounts/{county.meter.account.number}/notice.pdf?season=2019", 400, True),
         ("manager", "/company/", 200, True),
         ("manager", "/company/?season=2019-2020", 200, True),
         ("manager", "/company/?season=2019", 400, True),
