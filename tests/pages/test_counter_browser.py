@@ -1,5 +1,5 @@
 """The counter in a browser: a clerk types a fragment of an address, sees the account appear as they
-type, and opens its page; at desktop width and at 360 px, with no CSP violation and nothing axe calls
+type, opens its page, takes a payment from it and opens the receipt; at desktop width and at 360 px, with no CSP violation and nothing axe calls
 serious. Without script the same form submits and lists the same account (tests/counter)."""
 
 import pytest
@@ -90,4 +90,15 @@ def test_a_clerk_finds_an_account_by_a_fragment_of_its_address_and_opens_it(
     assert page.get_by_role("heading", level=1).inner_text().startswith("账户 H2002")
     assert page.get_by_role("button", name="办理过户").is_visible()
     problems += problems_on(page, "account", axe_source)
+
+    # From the account's page: take the money and open the receipt.
+    page.get_by_role("link", name="收款", exact=True).click()
+    page.wait_for_url(f"**/company/accounts/{account.number}/pay/**")
+    page.locator("#pay-amount").fill("1200.00")
+    page.get_by_role("button", name="收款并开具收据").click()
+    receipt = page.get_by_role("link", name="打开收据（PDF）")
+    receipt.wait_for()
+    problems += problems_on(page, "payment", axe_source)
+    pdf = page.request.get(live_server.url + receipt.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
     assert problems == [], "\n".join(problems)
