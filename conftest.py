@@ -11,6 +11,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Timing belongs in bench/, not in tests: no example fails for being slow on a busy machine.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
