@@ -5,7 +5,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from heating.billing import AccountFacts
+from django.utils.translation import get_language
+
+from heating.billing import AccountFacts, render
 from heating.models import Account, LedgerEntry, Meter, Reading, Refund, Statement
 from heating.models.policy import season_name
 from heating.models.statements import FIGURES
@@ -13,7 +15,7 @@ from heating.models.statements import FIGURES
 from .accounts import Holding, account_holdings
 from .facts import facts_for_season, open_days
 from .overview import current_season
-from .statements import facts_from_inputs
+from .statements import breakdown_from_inputs, facts_from_inputs
 
 RECENT_READINGS = 10
 ZERO = Decimal("0.00")
@@ -50,6 +52,9 @@ class StatementView:
     statement: Statement
     figures: list[tuple[str, Decimal | None]]
     superseded_by: Statement | None
+    # The engine's explanation of the figures, recomputed from the statement's stored inputs under its
+    # policy: each line in words with the notice's section, and its amount.
+    lines: list[tuple[str, Decimal | None]]
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,17 @@ class AccountPage:
 def _statement_views(statements: list[Statement]) -> list[StatementView]:
     by_supersedes = {s.supersedes_id: s for s in statements if s.supersedes_id}
     labels = {name: Statement._meta.get_field(name).verbose_name for name in FIGURES}
+    lang = get_language() or ""
     return [
-        StatementView(s, [(labels[name], getattr(s, name)) for name in FIGURES], by_supersedes.get(s.id))
+        StatementView(
+            s,
+            [(labels[name], getattr(s, name)) for name in FIGURES],
+            by_supersedes.get(s.id),
+            [
+                (render(line, lang), line.amount)
+                for line in breakdown_from_inputs(s.inputs, s.policy.terms()).lines
+            ],
+        )
         for s in statements
     ]
 

@@ -39,6 +39,11 @@ def test_the_page_shows_the_home_facts_statements_ledger_and_refund(counter, cle
     assert versions == [(2, "issued"), (1, "superseded")]
     assert page.statements[1].superseded_by == page.statements[0].statement
     assert page.statements[0].statement.reason and page.statements[0].statement.reason in html
+    # Each statement explains its figures line by line, from its stored inputs, citing the notice.
+    lines = dict(page.statements[0].lines)
+    area_fee = "按面积收费：计费面积 70.00 m² × 21.00 元/m²（源政办字〔2019〕54号 §一.1）"
+    assert lines[area_fee] == Decimal("1470.00")
+    assert "计费面积经房产管理部门确定为 70.00 m²" in html
     # 70 m² × 21 = 1470.00 due, 2000.00 paid: 530.00 to give back, still owed (the refund is open).
     assert "1470.00" in html
     [season] = page.ledger

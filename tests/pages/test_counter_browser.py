@@ -1,6 +1,7 @@
 """The counter in a browser: a clerk types a fragment of an address, sees the account appear as they
-type, opens its page, takes a payment from it and opens the receipt; at desktop width and at 360 px, with no CSP violation and nothing axe calls
-serious. Without script the same form submits and lists the same account (tests/counter)."""
+type, opens its page, takes a payment from it and opens the receipt; at desktop width and at 360 px,
+with no CSP violation and nothing axe calls serious. Without script the same form submits and lists
+the same account (tests/counter)."""
 
 import pytest
 
