@@ -201,3 +201,19 @@ def test_every_pinned_runtime_dependency_is_used():
         if not used and requirement.lower() not in USED_IMPLICITLY:
             unused.append(requirement)
     assert unused == []
+
+
+def test_collectstatic_post_processes_every_static_file(tmp_path, settings):
+    """serve.sh and the image run collectstatic with the manifest storage, which refuses a file that
+    names one missing (a vendored script's source map, say): the portal would not start."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    assert (tmp_path / "staticfiles.json").exists()
+    assert (tmp_path / "vendor" / "chart.umd.min.js").exists()
