@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from heating.models import Duty
 from heating.selectors.overview import company_overview, is_bureau_officer, landing_page, overview_season
 from heating.selectors.scope import bureau_duties, company_membership, company_staff_required
-from heating.selectors.statements import season_from_name
+
+from .seasons import BadSeason, bad_season_page, season_named
 
 
 @login_required
@@ -25,12 +26,10 @@ def company_overview_page(request):
     if text is None:
         start_year = overview_season(request.company, today)
     else:
-        start_year = season_from_name(text.strip())
-        if start_year is None:
-            error = _("供暖季：") + _(
-                "须给出一个供暖季，格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。"
-            )
-            return render(request, "heating/overview_bad_season.html", {"error": error}, status=400)
+        try:
+            start_year = season_named(text)
+        except BadSeason as bad:
+            return bad_season_page(request, bad, title=_("概览"), back="company-overview")
     overview = company_overview(request.company, start_year=start_year, today=today)
     context = {"overview": overview, "today": today, "charts": _charts(overview)}
     return render(request, "heating/overview.html", context)

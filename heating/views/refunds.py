@@ -30,8 +30,9 @@ from heating.selectors.refunds import (
     refunds_for_bank,
 )
 from heating.selectors.scope import bureau_duties, company_staff_required
-from heating.selectors.statements import season_from_name
 from heating.services.refunds import refund_payee_set, refunds_mark_paid, refunds_open_for_season
+
+from .seasons import BadSeason, bad_season_page, season_named
 
 log = logging.getLogger("heating.refunds")
 
@@ -44,16 +45,11 @@ def _season(request, company) -> int:
     text = (request.POST if request.method == "POST" else request.GET).get("season")
     if text is None:
         return latest_refund_season(company) or timezone.localdate().year - 1
-    start_year = season_from_name(text.strip())
-    if start_year is None:
-        raise BadInput(
-            _("供暖季：") + _("须给出一个供暖季，格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。")
-        )
-    return start_year
+    return season_named(text)
 
 
-def _bad_season(request, bad: BadInput):
-    return render(request, "heating/refunds/bad_season.html", {"error": str(bad)}, status=400)
+def _bad_season(request, bad: BadSeason):
+    return bad_season_page(request, bad, title=_("退费与补缴"), back="refund-list")
 
 
 def _page(request, start_year, *, status=200, error=None, chosen=(), form=None):
@@ -78,7 +74,7 @@ def _page(request, start_year, *, status=200, error=None, chosen=(), form=None):
 def refund_list(request):
     try:
         start_year = _season(request, request.company)
-    except BadInput as bad:
+    except BadSeason as bad:
         return _bad_season(request, bad)
     return _page(request, start_year)
 
@@ -108,7 +104,7 @@ def _paid_on(request) -> datetime.date:
 def refund_mark_paid(request):
     try:
         start_year = _season(request, request.company)
-    except BadInput as bad:
+    except BadSeason as bad:
         return _bad_season(request, bad)
     form = {key: request.POST.get(key, "")[:100] for key in ("bank_reference", "paid_on")}
     chosen = []
@@ -168,7 +164,7 @@ def refund_open(request):
     """Open the refunds and supplements the settled ledger calls for (a rerun opens nothing)."""
     try:
         start_year = _season(request, request.company)
-    except BadInput as bad:
+    except BadSeason as bad:
         return _bad_season(request, bad)
     opened = refunds_open_for_season(company=request.company, start_year=start_year, user=request.user)
     messages.success(request, _("新生成 %(count)s 笔退费或补缴。") % {"count": len(opened)})
@@ -207,7 +203,7 @@ def _bank_workbook(refunds) -> bytes:
 def refund_export(request):
     try:
         start_year = _season(request, request.company)
-    except BadInput as bad:
+    except BadSeason as bad:
         return _bad_season(request, bad)
     refunds = list(refunds_for_bank(request.company, start_year))
     # Who took the payees' account numbers out, and when: the log line names no account.

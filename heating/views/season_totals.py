@@ -21,7 +21,8 @@ from heating.selectors.season_totals import season_totals_latest, season_totals_
 from heating.services.jobs import JobActive
 from heating.services.season_totals import KIND, season_totals_params, season_totals_start
 
-from .settlement import BadSeason, _bad_season, _season
+from .seasons import BadSeason
+from .settlement import _bad_season, _season
 
 # Bureaus that review, approve or audit the subsidy see every company's totals.
 SUBSIDY_DUTIES = {Duty.SUBSIDY_LEAD, Duty.SUBSIDY_REVIEW, Duty.SUBSIDY_APPROVE, Duty.FUND_AUDIT}

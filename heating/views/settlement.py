@@ -16,17 +16,14 @@ from heating.selectors.jobs import job_latest
 from heating.selectors.policy import NoPolicyInForce, policy_for_season, priced_seasons
 from heating.selectors.scope import company_staff_required
 from heating.selectors.settlement import exception_fixes, resettlement_rows, season_state
-from heating.selectors.statements import season_from_name
 from heating.services.jobs import JobActive
 from heating.services.settlement import SettlementRefused, season_over_or_refuse, season_settle
 from heating.services.settlement_runs import KIND, settlement_params, settlement_result, settlement_start
 
+from .seasons import BadSeason, bad_season_page, season_named
+
 # Exceptions listed on the page; the count above them is of all.
 EXCEPTIONS_SHOWN = 200
-
-
-class BadSeason(ValueError):
-    pass
 
 
 def _season(request) -> int:
@@ -39,11 +36,7 @@ def _season(request) -> int:
         if over or seasons:
             return (over or seasons)[0]
         raise BadSeason(_("没有已载入的价格政策，无法结算。"))
-    start_year = season_from_name(text.strip())
-    if start_year is None:
-        raise BadSeason(
-            _("供暖季：") + _("须给出一个供暖季，格式为 YYYY-YYYY，且后一年等于前一年加一，如 2019-2020。")
-        )
+    start_year = season_named(text)
     try:
         policy_for_season(start_year)
     except NoPolicyInForce as missing:
@@ -52,7 +45,7 @@ def _season(request) -> int:
 
 
 def _bad_season(request, bad: BadSeason):
-    return render(request, "heating/settlement/bad_season.html", {"error": str(bad)}, status=400)
+    return bad_season_page(request, bad, title=_("结算"), back="settlement")
 
 
 def _is_manager(request) -> bool:
