@@ -67,5 +67,8 @@ def plain_statements_issue(*, account_ids: list[int], start_year: int, policy, u
         "carried": str(CARRIED_MEMO),
     }
     with connection.cursor() as cursor:
+        # As the tables grow, the planner's cost for a slot passes jit_above_cost, and compiling the
+        # statement (~0.4 s at a million accounts) then takes about as long as running it (~0.5 s).
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(_sql(), params)
         return {row[0] for row in cursor.fetchall()}
