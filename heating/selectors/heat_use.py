@@ -118,7 +118,7 @@ class HeatUse:
         totals = [
             (_("本季"), self.total_gj),
             (_("去年同期"), self.last_season_gj),
-            (_("同楼栋平均"), self.building.typical_gj if self.building else None),
+            (_("同楼栋平均（按您家面积）"), self.building.typical_gj if self.building else None),
         ]
         totals = [(label, value) for label, value in totals if value is not None]
         return {
