@@ -160,13 +160,24 @@ def _part_season(account_ids, first_day, last_day):
     )
 
 
-def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int, Usage]:
-    """Usage per account id for every account given that had a meter on its home while open.
+@dataclass(frozen=True)
+class Ends:
+    """A meter of the home while the account was open, with its season endpoints (POLICY.md §7), or
+    None for an endpoint not found or not the season's (a reading too far from a cut, an installation
+    or a removal). Whether an endpoint found settles is left to the caller."""
 
-    A fixed number of queries whatever the number of accounts: the accounts, the meters of their homes
-    with the ids of their endpoint readings (correlated subqueries; one query for the accounts open the
-    whole season, one for those open part of it, when there are any), and the readings themselves.
-    """
+    account_id: int
+    meter: Meter
+    opening: Reading | None
+    closing: Reading | None
+
+
+def season_endpoints(accounts: Iterable[Account], start_year: int) -> list[Ends]:
+    """The endpoints of every meter on the accounts' homes while they were open, in the order of
+    account, installation and meter; a fixed number of queries whatever the number of accounts: the
+    meters of their homes with the ids of their endpoint readings (correlated subqueries; one query for
+    the accounts open the whole season, one for those open part of it, when there are any), and the
+    readings themselves."""
     accounts = list(accounts)
     first_day, last_day = season_days(start_year)
     windows = {a.id: open_days(a, start_year) for a in accounts}
@@ -201,11 +212,10 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
         wanted.update(i for i in ends[meter.target_id, meter.id][:2] if i)
     readings = Reading.objects.in_bulk(wanted)
 
-    spans: dict[int, list[Span]] = {}
-    problems: dict[int, list[Problem]] = {}
+    found = []
     for meter in pairs:
-        account_id = meter.target_id
-        opening_id, closing_id, installed_by, removed_from, cut_from, cut_until = ends[account_id, meter.id]
+        key = meter.target_id, meter.id
+        opening_id, closing_id, installed_by, removed_from, cut_from, cut_until = ends[key]
         opening, closing = readings.get(opening_id), readings.get(closing_id)
         if opening is not None and installed_by is not None and opening.read_at >= installed_by:
             opening = None
@@ -215,17 +225,28 @@ def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int
             opening = None
         if closing is not None and cut_until is not None and closing.read_at >= cut_until:
             closing = None
+        found.append(Ends(meter.target_id, meter, opening, closing))
+    return found
+
+
+def season_consumption(accounts: Iterable[Account], start_year: int) -> dict[int, Usage]:
+    """Usage per account id for every account given that had a meter on its home while open, in the
+    queries of `season_endpoints`."""
+    spans: dict[int, list[Span]] = {}
+    problems: dict[int, list[Problem]] = {}
+    for ends in season_endpoints(accounts, start_year):
+        serial = ends.meter.serial
         found = [
             p
             for p in (
-                _endpoint_problem(opening, "opening", meter.serial),
-                _endpoint_problem(closing, "closing", meter.serial),
+                _endpoint_problem(ends.opening, "opening", serial),
+                _endpoint_problem(ends.closing, "closing", serial),
             )
             if p
         ]
-        problems.setdefault(account_id, []).extend(found)
+        problems.setdefault(ends.account_id, []).extend(found)
         if not found:
-            spans.setdefault(account_id, []).append(Span(meter.serial, opening, closing))
+            spans.setdefault(ends.account_id, []).append(Span(serial, ends.opening, ends.closing))
     return {
         account_id: Usage(account_id, tuple(spans.get(account_id, ())), tuple(problems[account_id]))
         for account_id in problems
