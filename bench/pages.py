@@ -91,16 +91,24 @@ def child_environment(static_root: str) -> dict[str, str]:
     return env
 
 
-class _FormFields(HTMLParser):
-    """The fields of the page's first POST form: (name, type, value)."""
+class FormFields(HTMLParser):
+    """The fields of the first POST form in the page's <main> (the header's language and sign-out forms
+    are not it): (name, type, value)."""
 
     def __init__(self):
         super().__init__()
-        self.fields, self._in_form, self._done = [], False, False
+        self.fields, self._in_main, self._in_form, self._done = [], False, False, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and not self._done and (attrs.get("method") or "").lower() == "post":
+        if tag == "main":
+            self._in_main = True
+        elif (
+            tag == "form"
+            and self._in_main
+            and not self._done
+            and (attrs.get("method") or "").lower() == "post"
+        ):
             self._in_form = True
         elif self._in_form and tag in ("input", "select", "textarea") and attrs.get("name"):
             self.fields.append((attrs["name"], (attrs.get("type") or tag).lower(), attrs.get("value") or ""))
@@ -108,6 +116,21 @@ class _FormFields(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form" and self._in_form:
             self._in_form, self._done = False, True
+
+
+def activation_data(fields, company_code: str, account_number: str, code: str) -> dict[str, str]:
+    """What a resident types into the activation form: a password in every password field, a phone
+    number in the phone field, the rest as the QR address filled it in."""
+    prefilled = {"company": company_code, "account": account_number, "number": account_number, "code": code}
+    data = {}
+    for name, kind, value in fields:
+        if kind == "password":
+            data[name] = PASSWORD
+        elif kind == "tel" or "phone" in name:
+            data[name] = PHONE
+        elif kind not in ("submit", "button", "checkbox"):
+            data[name] = value or prefilled.get(name, "")
+    return data
 
 
 def activate(client, company, account, code: str) -> str | None:
@@ -123,18 +146,9 @@ def activate(client, company, account, code: str) -> str | None:
             f"pages: /activate/ answered {page.status_code}: no resident holds the account", file=sys.stderr
         )
         return None
-    form = _FormFields()
+    form = FormFields()
     form.feed(page.content.decode())
-    prefilled = {"company": company.code, "account": account.number, "number": account.number, "code": code}
-    data = {}
-    for name, kind, value in form.fields:
-        if kind == "password":
-            data[name] = PASSWORD
-        elif kind == "tel" or "phone" in name:
-            data[name] = PHONE
-        elif kind not in ("submit", "button", "checkbox"):
-            data[name] = value or prefilled.get(name, "")
-    client.post("/activate/" + query, data)
+    client.post("/activate/" + query, activation_data(form.fields, company.code, account.number, code))
     if client.get("/me/").status_code != 200:
         client.post("/accounts/login/", {"username": PHONE, "password": PASSWORD})
     if client.get("/me/").status_code != 200:

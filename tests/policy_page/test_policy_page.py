@@ -102,6 +102,7 @@ def test_the_policy_in_force_today_comes_first_and_every_published_one_follows(c
         residential_area_price=Decimal("22.50"),
         low_income_rate=Decimal("0.70"),
         prorate_partial_seasons=False,
+        institution_phased=False,
         institution_cap=False,
     )
     first = PricePolicy.objects.get(code=CODE_2019)
@@ -115,7 +116,10 @@ def test_the_policy_in_force_today_comes_first_and_every_published_one_follows(c
     assert "基本热费为每平方米 ¥6.75（面积价格 ¥22.50 × 30%）" in text  # 6.75: 22.50 × 0.30
     assert "按实际取暖费的 70% 收取" in text and "按实际取暖费的 75% 收取" in text
     assert "按整个供暖季计收，不按开户天数分摊。" in text
-    assert "不设结算上限。" in text
+    assert (
+        "分户计量的，按两部制结算，不执行基本热费；不设结算上限。" in text
+    )  # the later policy's institutions
+    assert "分户计量的，与居民用户一样按基本热费结算；设结算上限。" in text  # the 2019 policy's
     assert "这份价格政策的通知原文未随门户发布。" in text  # the later notice's text is not shipped
     tagged = re.findall(r'<h2 id="(policy-\d+)-title">[^<]*<span class="tag">今天执行', html)
     assert tagged == [f"policy-{later.pk}"]
