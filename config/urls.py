@@ -30,6 +30,7 @@ api_v1 = [
 urlpatterns = [
     path("", public.home, name="home"),
     path("calculator/", public.calculator, name="calculator"),
+    path("policy/", public.policy, name="policy-public"),
     path("start/", landing.landing, name="landing"),
     path("company/", landing.company_overview_page, name="company-overview"),
     path("bureau/", landing.bureau_inbox, name="bureau-inbox"),

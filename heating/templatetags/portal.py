@@ -1,12 +1,15 @@
 """How the portal writes people and money, once for every page: `{% load portal %}`."""
+
 import re
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from heating.billing import explain
+from heating.notice_text import NOTICE_FILES, section_anchor
 from heating.selectors.overview import is_bureau_officer
 
 register = template.Library()
@@ -71,3 +74,11 @@ def price_class_label(price_class: str) -> str:
 @register.filter
 def method_label(method: str) -> str:
     return explain.METHOD_LABELS[explain.language(get_language())][method]
+
+
+@register.filter
+def notice_section_url(section: str, policy_code: str) -> str:
+    """The address of a cited section (§三, §一.4) in the text of the notice `policy_code` on the policy
+    page, or "" when that notice's text does not ship with the portal."""
+    stem = NOTICE_FILES.get(policy_code)
+    return f"{reverse('policy-public')}#{section_anchor(stem, section)}" if stem else ""

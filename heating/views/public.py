@@ -1,9 +1,11 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from heating.billing import METHODS, PART_KINDS, PRICE_CLASSES, RESIDENTIAL_KINDS
 from heating.billing.explain import PART_KIND_LABELS, PRICE_CLASS_LABELS
 from heating.models.policy import season_name
 from heating.selectors.policy import latest_priced_season, policy_for_season, priced_seasons
+from heating.selectors.policy_page import published_policies
 
 
 def _labels(table, language):
@@ -32,3 +34,8 @@ def calculator(request):
             "seasons": [season_name(year) for year in priced_seasons()],
         },
     )
+
+
+def policy(request):
+    """政策公开: the price policy in force today and every loaded one, each with its notice's text."""
+    return render(request, "heating/policy.html", {"page": published_policies(timezone.localdate())})

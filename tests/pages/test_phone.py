@@ -37,6 +37,7 @@ def pages_of(county):
     return [
         ("anonymous", "/", 200, True),
         ("anonymous", "/calculator/", 200, True),
+        ("anonymous", "/policy/", 200, True),
         ("anonymous", "/accounts/login/", 200, True),
         ("anonymous", "/no-such-page/", 404, True),
         # Swagger UI's own markup is not ours to fix: checked for width and CSP only.
