@@ -3,6 +3,7 @@ method, what needs attention and its seasons; in a number of queries that does n
 accounts or seasons. Scoped by heating.selectors.scope.resident_accounts, the one place."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from urllib.parse import quote
@@ -86,9 +87,9 @@ def _area(facts: AccountFacts, terms) -> tuple[Decimal | None, tuple[str, ...]]:
     )
 
 
-def _reading_problems(accounts, facts, start_year: int, today: datetime.date) -> dict[int, list[str]]:
-    """The readings the season's bill still lacks, per metered account not yet settled; while the season
-    is under way only the opening reading is due."""
+def _reading_problems(accounts, facts, start_year: int, today: datetime.date) -> dict[int, list[tuple]]:
+    """The readings the season's bill still lacks, per metered account not yet settled, as (start year,
+    season, words); while the season is under way only the opening reading is due."""
     metered = [a for a in accounts if a.id in facts and facts[a.id].method == METERED]
     if not metered:
         return {}
@@ -97,7 +98,7 @@ def _reading_problems(accounts, facts, start_year: int, today: datetime.date) ->
     for account_id, usage in season_consumption(metered, start_year).items():
         due = [p for p in usage.problems if not (under_way and p.code.endswith("_closing"))]
         if due:
-            problems[account_id] = [str(p) for p in due]
+            problems[account_id] = [(start_year, season_name(start_year), str(p)) for p in due]
     return problems
 
 
@@ -113,31 +114,36 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
     ids = [a.id for a in accounts]
     issued = {
         (s.account_id, s.season_year): s
-        for s in Statement.objects.filter(account_id__in=ids, status=Statement.Status.ISSUED).select_related(
-            "policy"
+        for s in Statement.objects.filter(account_id__in=ids, status=Statement.Status.ISSUED).only(
+            "account_id", "season_year", "inputs"
         )
     }
-    balances = {
-        (row["account_id"], row["season_year"]): cents(row["total"])
-        for row in LedgerEntry.objects.filter(account_id__in=ids)
+    settled: dict[int, set[int]] = defaultdict(set)
+    for account_id, year in issued:
+        settled[account_id].add(year)
+    balances: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in (
+        LedgerEntry.objects.filter(account_id__in=ids)
         .values("account_id", "season_year")
         .annotate(total=Sum("amount"))
-    }
-    refunds = list(
-        Refund.objects.filter(account_id__in=ids, kind=Refund.Kind.REFUND, state__in=Refund.OPEN).order_by(
-            "season_year", "id"
-        )
-    )
+        .order_by("season_year")
+    ):
+        balances[row["account_id"]][row["season_year"]] = cents(row["total"])
+    refunds: dict[int, list[Refund]] = defaultdict(list)
+    for refund in Refund.objects.filter(
+        account_id__in=ids, kind=Refund.Kind.REFUND, state__in=Refund.OPEN
+    ).order_by("season_year", "id"):
+        refunds[refund.account_id].append(refund)
     start_year = shown_season(today)
-    facts, settled, terms, decisions, readings = {}, set(), None, {}, {}
+    facts, terms, decisions, readings = {}, None, {}, {}
     if start_year is not None:
         terms = policy_for_season(start_year).terms()
-        for account in accounts:
-            statement = issued.get((account.id, start_year))
-            if statement is not None:
-                facts[account.id] = facts_from_inputs(statement.inputs)
-                settled.add(account.id)
-        live = [a for a in accounts if a.id not in settled]
+        facts = {
+            a.id: facts_from_inputs(issued[a.id, start_year].inputs)
+            for a in accounts
+            if (a.id, start_year) in issued
+        }
+        live = [a for a in accounts if a.id not in facts]
         facts.update(facts_for_season(live, start_year))
         readings = _reading_problems(live, facts, start_year, today)
         for decision in (
@@ -146,60 +152,62 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
             .order_by("from_year")
         ):
             decisions[decision.account_id] = decision
-    return [
-        _home(account, start_year, facts, settled, terms, decisions, readings, issued, balances, refunds)
-        for account in accounts
-    ]
-
-
-def _home(account, start_year, facts, settled, terms, decisions, readings, issued, balances, refunds) -> Home:
-    code, number = account.company.code, account.number
-    years = {year for (account_id, year) in [*issued, *balances] if account_id == account.id}
-    if account.id in facts:
-        years.add(start_year)
-    attention = [
-        Attention("owed", season_name(year), balance, path=bill_path(code, number, year))
-        for (account_id, year), balance in sorted(balances.items())
-        if account_id == account.id and balance > 0
-    ]
-    opened = set()
-    for refund in refunds:
-        if refund.account_id == account.id:
-            opened.add(refund.season_year)
-            attention.append(
-                Attention(
-                    "refund",
-                    season_name(refund.season_year),
-                    refund.amount,
-                    state=refund.state,
-                    path=bill_path(code, number, refund.season_year),
-                )
+    homes = []
+    for account in accounts:
+        account_facts = facts.get(account.id)
+        billing_area, lines = _area(account_facts, terms) if account_facts else (None, ())
+        decided = account_facts is not None and account_facts.area_decision is not None
+        homes.append(
+            Home(
+                account=account,
+                season=None if start_year is None else season_name(start_year),
+                facts=account_facts,
+                settled=start_year in settled[account.id],
+                billing_area=billing_area,
+                area_lines=lines,
+                decision=decisions.get(account.id) if decided else None,
+                attention=_attention(
+                    account,
+                    balances[account.id],
+                    settled[account.id],
+                    refunds[account.id],
+                    readings.get(account.id, ()),
+                ),
+                seasons=_seasons(
+                    account, settled[account.id], balances[account.id], start_year if account_facts else None
+                ),
             )
-    attention += [
-        Attention("refund", season_name(year), -balance, path=bill_path(code, number, year))
-        for (account_id, year), balance in sorted(balances.items())
-        if account_id == account.id and balance < 0 and year not in opened and (account.id, year) in issued
-    ]
-    attention += [
-        Attention("reading", season_name(start_year), text=text, path=bill_path(code, number, start_year))
-        for text in readings.get(account.id, ())
-    ]
-    account_facts = facts.get(account.id)
-    billing_area, lines = _area(account_facts, terms) if account_facts else (None, ())
-    decision = (
-        decisions.get(account.id) if account_facts and account_facts.area_decision is not None else None
+        )
+    return homes
+
+
+def _seasons(account, settled, balances, shown) -> tuple[SeasonLink, ...]:
+    """Every season with a statement or money in the ledger, and the season shown when it has facts."""
+    code, number = account.company.code, account.number
+    years = {*settled, *balances} | ({shown} if shown is not None else set())
+    return tuple(
+        SeasonLink(season_name(year), bill_path(code, number, year), year in settled)
+        for year in sorted(years, reverse=True)
     )
-    return Home(
-        account=account,
-        season=season_name(start_year) if start_year is not None else None,
-        facts=account_facts,
-        settled=account.id in settled,
-        billing_area=billing_area,
-        area_lines=lines,
-        decision=decision,
-        attention=tuple(attention),
-        seasons=tuple(
-            SeasonLink(season_name(year), bill_path(code, number, year), (account.id, year) in issued)
-            for year in sorted(years, reverse=True)
-        ),
-    )
+
+
+def _attention(account, balances, settled, refunds, readings) -> tuple[Attention, ...]:
+    """Amounts owed, refunds on their way (opened, or a settled season's credit not yet opened as one),
+    then readings missing, each linked to its season's bill."""
+
+    def path(year):
+        return bill_path(account.company.code, account.number, year)
+
+    items = [Attention("owed", season_name(y), b, path=path(y)) for y, b in balances.items() if b > 0]
+    items += [
+        Attention("refund", season_name(r.season_year), r.amount, state=r.state, path=path(r.season_year))
+        for r in refunds
+    ]
+    opened = {r.season_year for r in refunds}
+    items += [
+        Attention("refund", season_name(y), -b, path=path(y))
+        for y, b in balances.items()
+        if b < 0 and y in settled and y not in opened
+    ]
+    items += [Attention("reading", season, text=text, path=path(year)) for year, season, text in readings]
+    return tuple(items)
