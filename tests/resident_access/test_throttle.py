@@ -92,3 +92,35 @@ def test_a_taken_phone_counts_as_a_failure(client, homes, settings):
         step_two(client)
 
     assert step_one(client, homes.first, code).status_code == 429
+
+
+@pytest.mark.redis
+def test_the_counts_live_in_redis_where_every_worker_sees_them(client, homes, settings):
+    import uuid
+
+    from django.core.cache import caches
+
+    from heating.services.activation_throttle import _keys
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # the database is shared: touch only our keys
+        }
+    }
+    code = code_for(homes.first)
+    try:
+        guesses(client, homes.first, settings.AXES_FAILURE_LIMIT)
+        keys = caches["default"].get_many(_keys(homes.first.number, "10.0.0.1"))
+
+        assert list(keys.values()) == [settings.AXES_FAILURE_LIMIT] * 2
+        assert step_one(client, homes.first, code).status_code == 429
+        ttl = (
+            caches["default"]
+            ._cache.get_client()
+            .ttl(caches["default"].make_and_validate_key(_keys(homes.first.number, "x")[0]))
+        )
+        assert 0 < ttl <= 15 * 60
+    finally:
+        caches["default"].delete_many(_keys(homes.first.number, "10.0.0.1"))
