@@ -260,3 +260,28 @@ def test_the_page_is_in_english_on_request(client, homes):
     response = client.get("/activate/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert "Activate your account" in response.content.decode()
+
+
+def test_a_new_password_lifts_the_sign_in_lockout(
+    client, homes, settings, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(username=PHONE)
+    Customer.objects.filter(pk=homes.first.customer_id).update(user=owner)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post("/accounts/login/", {"username": PHONE, "password": "guess"})
+    assert Client().post("/accounts/login/", {"username": PHONE, "password": "pw"}).status_code == 429
+
+    step_one(client, homes.first, code_for(homes.first))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/activate/password/", {"password1": PASSWORD, "password2": PASSWORD})
+
+    signed = Client().post("/accounts/login/", {"username": PHONE, "password": PASSWORD})
+    assert signed.status_code == 302 and "_auth_user_id" in signed.wsgi_request.session
+
+
+def test_a_login_without_a_home_lands_on_the_home_page(client, homes):
+    client.post("/accounts/login/", {"username": UserFactory().username, "password": "pw"})
+
+    assert client.get("/start/")["Location"] == "/"
+    Customer.objects.filter(pk=homes.first.customer_id).update(user=client.session["_auth_user_id"])
+    assert client.get("/start/")["Location"] == "/me/"
