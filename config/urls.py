@@ -16,6 +16,7 @@ from heating.views import (
     payments,
     public,
     refunds,
+    resident,
     season_totals,
     settlement,
     tokens,
@@ -32,6 +33,10 @@ urlpatterns = [
     path("calculator/", public.calculator, name="calculator"),
     path("policy/", public.policy, name="policy-public"),
     path("start/", landing.landing, name="landing"),
+    # CONTRACTS.md, "Resident portal addresses": printed notices carry /activate/ and /me/.
+    path("activate/", resident.activate, name="activate"),
+    path("activate/password/", resident.activate_password, name="activate-password"),
+    path("me/", resident.homes, name="homes"),
     path("company/", landing.company_overview_page, name="company-overview"),
     path("bureau/", landing.bureau_inbox, name="bureau-inbox"),
     path("company/counter/", counter.counter, name="counter"),

@@ -44,6 +44,7 @@ from heating.models.accounts import Decision
 from heating.selectors.facts import facts_for_season
 from heating.selectors.policy import policy_for_season
 from heating.services.payments import payment_entries
+from heating.services.settlement import season_settle
 
 from .county import (
     APPROVAL_COMMENTS,
@@ -282,11 +283,24 @@ def demo_seed(*, accounts: int = 3000) -> SeedResult:
     _create_account_facts(plans, new_accounts, orgs, created)
     _create_meters(plans, new_accounts, companies, created)
     _create_payments(plans, new_accounts, policies, users, created)
+    _settle_residents(companies, users, created)
     logins = [
         (login.username, str(login.role), f"{code} {orgs[code].name}" if (code := login.organisation) else "")
         for login in LOGINS
     ]
     return SeedResult(accounts, created, known, logins)
+
+
+def _settle_residents(companies: dict[str, Organisation], users, created: dict[str, int]) -> None:
+    """The demo residents' homes settled for both seasons by the real settlement, so that 我的供暖 shows
+    statements, refunds and amounts owed. A rerun finds them settled and issues nothing."""
+    held = Account.objects.filter(customer__user__in=[users[RESIDENT], users[RESIDENT2]])
+    issued = 0
+    for company in companies.values():
+        ids = list(held.filter(company=company).values_list("id", flat=True))
+        for year in SEASONS if ids else ():
+            issued += season_settle(company=company, start_year=year, account_ids=ids).issued
+    created["statements"] = issued
 
 
 def _create_customers(plans: list[AccountPlan], companies, users, created: dict[str, int]) -> dict:

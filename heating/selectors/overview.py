@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from heating.models import ApiToken, ImportBatch, Membership, Organisation, Reading, Role
 from heating.models.policy import season_days, season_name
 from heating.selectors import season_overview as figures
+from heating.selectors.scope import resident_accounts
 
 RECENT_IMPORTS = 5
 
@@ -75,9 +76,11 @@ def is_bureau_officer(user) -> bool:
 
 
 def landing_page(user, membership) -> str:
-    """The URL name a signed-in user starts from: the work of their role."""
+    """The URL name a signed-in user starts from: the work of their role, a resident's homes."""
     if membership is not None:
         return "company-overview" if membership.role == Role.MANAGER else "counter"
     if is_bureau_officer(user):
         return "bureau-inbox"
+    if resident_accounts(user).exists():
+        return "homes"
     return "home"

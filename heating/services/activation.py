@@ -43,10 +43,40 @@ def activation_code_issue(account: Account, user=None) -> str:
     return code
 
 
-def activation_code_check(account: Account, code: str) -> bool:
-    """Whether `code` is the account's live code, compared in constant time (hmac.compare_digest);
-    an account without a live code costs the same digest."""
-    live = ActivationCode.objects.filter(account=account, voided_at__isnull=True).first()
+def _matches(live: ActivationCode | None, code: str) -> bool:
+    """Compared in constant time (hmac.compare_digest); no live code costs the same digest."""
     salt, _, stored = (live.code_hash if live else "0$" + "0" * 64).partition("$")
     matches = hmac.compare_digest(_digest(salt, activation_code_normalise(code or "")), stored)
     return live is not None and matches
+
+
+def activation_code_check(account: Account, code: str) -> bool:
+    """Whether `code` is the account's live code."""
+    return _matches(ActivationCode.objects.filter(account=account, voided_at__isnull=True).first(), code)
+
+
+def activation_code_find(number: str, code: str, company=None) -> ActivationCode | None:
+    """The live code that `code` is, of the account `number` of `company` (of any company when None,
+    since 户号 are only unique within one), with its account, company and holder; or None. A number that
+    no account has costs the same query and digest as a wrong code."""
+    live = ActivationCode.objects.filter(account__number=number[:20], voided_at__isnull=True).select_related(
+        "account__company", "account__customer__user"
+    )
+    if company is not None:
+        live = live.filter(account__company=company)
+    found = None
+    for row in list(live) or [None]:
+        if _matches(row, code):
+            found = row
+    return found
+
+
+def activation_code_live(code_id) -> ActivationCode | None:
+    """The code `code_id` while it is live, with its account, company and holder's login; else None."""
+    if not isinstance(code_id, int):
+        return None
+    return (
+        ActivationCode.objects.filter(pk=code_id, voided_at__isnull=True)
+        .select_related("account__company", "account__customer__user")
+        .first()
+    )

@@ -15,7 +15,7 @@ from .seasons import BadSeason, bad_season_page, season_named
 @login_required
 def landing(request):
     """LOGIN_REDIRECT_URL: a clerk to the counter (收费台), a manager to the overview, a bureau officer to
-    the inbox, anyone else (a resident) to the home page."""
+    the inbox, a resident to their homes (/me/), anyone else to the home page."""
     return redirect(landing_page(request.user, company_membership(request.user)))
 
 

@@ -1,5 +1,6 @@
 """A small county like the demo's, for the page tests: a company with a route, buildings, meters with
-readings (one flagged), imports (one refused with errors), tokens, and a user of every role."""
+readings (one flagged), imports (one refused with errors), tokens, and a user of every role (the
+resident holding the first metered home)."""
 
 import datetime
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ def build_county() -> County:
     building, meters = building_with_meters(company, 6, route=route, code="LSJD-0012")
     building_with_meters(company, 4, route=route, route_order=1)
     meter = meters[0]
+    # The resident holds the first home: 我的供暖 (/me/) lists it.
+    meter.account.customer.user = resident
+    meter.account.customer.save()
     flagged = Reading.objects.create(
         meter=meter,
         company=company,

@@ -27,7 +27,7 @@ def sign_in(user):
         ("clerk", "/company/counter/"),
         ("manager", "/company/"),
         ("officer", "/bureau/"),
-        ("resident", "/"),
+        ("resident", "/me/"),
     ],
 )
 def test_after_signing_in_each_role_lands_on_its_work(county, who, lands_on):

@@ -39,10 +39,13 @@ def pages_of(county):
         ("anonymous", "/calculator/", 200, True),
         ("anonymous", "/policy/", 200, True),
         ("anonymous", "/accounts/login/", 200, True),
+        ("anonymous", f"/activate/?company={county.company.code}&account={number}&code=ABCD2345", 200, True),
         ("anonymous", "/no-such-page/", 404, True),
         # Swagger UI's own markup is not ours to fix: checked for width and CSP only.
         ("anonymous", "/api/docs/", 200, False),
         ("resident", "/", 200, True),
+        ("resident", "/me/", 200, True),
+        ("resident", "/activate/", 200, True),
         ("resident", "/company/readings/entry/", 403, True),
         ("resident", "/company/counter/", 403, True),
         ("clerk", "/company/counter/", 200, True),
