@@ -65,7 +65,9 @@ def build_homes() -> Homes:
     twin = make_account(company=other_company, number="H1001")
     clerk = MembershipFactory(organisation=company, role=Role.CLERK).user
     other_clerk = MembershipFactory(organisation=other_company, role=Role.CLERK).user
-    officer = MembershipFactory(organisation=BureauFactory(name="沂源县住房和城乡建设局"), role=Role.OFFICER).user
+    officer = MembershipFactory(
+        organisation=BureauFactory(name="沂源县住房和城乡建设局"), role=Role.OFFICER
+    ).user
 
     pay(refunded, "1500.00", paid_on=datetime.date(2019, 10, 20), channel="wechat")
     pay(refunded, "500.00", paid_on=datetime.date(2019, 11, 2), channel="bank")
@@ -76,8 +78,17 @@ def build_homes() -> Homes:
     settle(company, refunded)
     refunds_open_for_season(company=company, start_year=2019)
     return Homes(
-        company, other_company, resident, neighbour, clerk, other_clerk, officer, refunded, owing,
-        neighbours_home, twin,
+        company,
+        other_company,
+        resident,
+        neighbour,
+        clerk,
+        other_clerk,
+        officer,
+        refunded,
+        owing,
+        neighbours_home,
+        twin,
     )
 
 

@@ -42,7 +42,9 @@ def test_anyone_else_gets_the_404_of_an_account_that_does_not_exist(homes, who, 
     refused, absent = client.get(real), client.get(missing)
 
     assert _not_found_body(refused, real) == _not_found_body(absent, missing)
-    assert "张建国" not in refused.content.decode() and "H1001" not in refused.content.decode().replace(real, "")
+    assert "张建国" not in refused.content.decode() and "H1001" not in refused.content.decode().replace(
+        real, ""
+    )
 
 
 def test_the_other_companys_staff_see_their_own_twin_not_ours(homes):
