@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from heating.models import AreaDecision, Role, Statement
 from heating.models.statements import FIGURES
@@ -78,7 +79,7 @@ def test_a_refund_owed_shows_its_state_and_the_day_to_expect_it(homes, settings)
 
     [refund] = page.refunds
     assert page.to_refund == Decimal("530.00") == refund.refund.amount
-    expected = refund.refund.created_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date()
+    expected = timezone.localdate(refund.refund.created_at)
     assert refund.expected_on == expected + datetime.timedelta(days=30)
     assert 'id="to-refund">¥530.00' in html and "待处理" in html
     assert f"预计在 {refund.expected_on:%Y-%m-%d} 前退还" in html
@@ -188,3 +189,33 @@ def test_the_query_count_does_not_grow_with_payments_versions_and_seasons(
     assert homes.refunded.statements.count() == 3
 
     assert _count(client, url) == before
+
+
+def test_an_unsettled_season_costs_a_fixed_number_of_queries_too(homes, django_assert_max_num_queries):
+    """Before settlement the notice's prepayment and, the season over, the engine's verdict are read:
+    more queries than a settled bill, still a fixed number."""
+    client = client_of(homes.resident)
+    pay(homes.refunded, "10.00", season=2020)
+    url = bill_url(homes.refunded, "2020-2021")
+    with django_assert_max_num_queries(26):
+        client.get(url)
+    before = _count(client, url)
+
+    for _ in range(4):
+        pay(homes.refunded, "10.00", season=2020)
+    pay(homes.refunded, "10.00", season=2021)
+
+    assert _count(client, url) == before
+
+
+def test_a_refund_not_opened_yet_is_expected_counted_from_the_statement(homes, settings):
+    settings.REFUND_DUE_DAYS = 30
+    home = make_account(company=homes.company, number="H1004", customer=homes.refunded.customer)
+    pay(home, "2000.00")
+    settle(homes.company, home)  # the manager has not opened the season's refunds yet
+
+    page, html = _get(homes, home)
+
+    issued = timezone.localdate(page.statement.statement.issued_at)
+    assert page.refunds == [] and page.refund_expected_on == issued + datetime.timedelta(days=30)
+    assert f"退费正在办理，预计在 {page.refund_expected_on:%Y-%m-%d} 前退还。" in html
