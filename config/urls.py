@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config.health import healthz
 from heating.api.quote import QuoteView
 from heating.views import (
+    bill,
     counter,
     imports,
     jobs,
@@ -86,6 +87,12 @@ urlpatterns = [
     path("company/readings/<int:pk>/correct/", reading_views.reading_correct_view, name="reading-correct"),
     path("company/meters/<str:serial>/", reading_views.meter_detail, name="meter-detail"),
     path("company/meters/<str:serial>/replace/", reading_views.meter_replace_view, name="meter-replace"),
+    path("me/<str:company>/<str:number>/<str:season>/", bill.season_bill, name="resident-bill"),
+    path(
+        "me/<str:company>/<str:number>/<str:season>/statement.pdf",
+        bill.statement_pdf,
+        name="resident-statement-pdf",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

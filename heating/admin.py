@@ -46,6 +46,7 @@ from heating.models import (
     Route,
     Season,
     SeasonTotals,
+    ServiceCounter,
     Statement,
 )
 from heating.services.payments import credit_problem, payment_record
@@ -128,12 +129,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class ServiceCounterInline(admin.TabularInline):
+    model = ServiceCounter
+    extra = 0
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
-    inlines = [DutyInline, MembershipInline]
+    inlines = [DutyInline, MembershipInline, ServiceCounterInline]
 
 
 class WriteOnlyInput(forms.TextInput):

@@ -29,6 +29,9 @@ class CompanyInfo:
     name: str
     number_prefix: str  # account numbers and meter serials start with it
     communities: tuple[tuple[str, str], ...]  # (小区, the road it is on)
+    bank_name: str = ""
+    bank_account: str = ""  # the company's own account for transfers: public payment details
+    counters: tuple[tuple[str, str, str, str], ...] = ()  # (name, address, hours, phone)
 
 
 COMPANIES = (
@@ -54,6 +57,12 @@ COMPANIES = (
             ("东关社区", "东关街"),
             ("银河小区", "银河路"),
         ),
+        bank_name="中国工商银行沂源支行",
+        bank_account="1603 0012 0920 0058 817",
+        counters=(
+            ("胜利路营业厅", "沂源县胜利路 86 号", "每日 8:00–17:30（供暖季延至 19:00）", "0533-3241001"),
+            ("荆山路营业厅", "沂源县荆山路 128 号", "周一至周六 8:30–17:00", "0533-3241002"),
+        ),
     ),
     CompanyInfo(
         "DEMO2",
@@ -71,6 +80,9 @@ COMPANIES = (
             ("锦绣家园", "锦绣路"),
             ("泰和名都", "泰和路"),
         ),
+        bank_name="中国农业银行沂源县支行",
+        bank_account="1533 5101 0400 1276 3",
+        counters=(("城南路营业厅", "沂源县城南路 19 号", "每日 8:00–17:00", "0533-3256600"),),
     ),
 )
 # Account i belongs to DEMO2 when i % 10 is one of these (a 70/30 split), else to DEMO1.

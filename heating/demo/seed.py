@@ -39,6 +39,7 @@ from heating.models import (
     Role,
     Route,
     Season,
+    ServiceCounter,
 )
 from heating.models.accounts import Decision
 from heating.selectors.facts import facts_for_season
@@ -125,6 +126,7 @@ def _ensure_organisations(created: dict[str, int]) -> dict[str, Organisation]:
     Organisation.objects.bulk_create(new)
     orgs.update((o.code, o) for o in new)
     created["organisations"] = len(new)
+    _ensure_payment_info(orgs, created)
 
     held = set(
         OrganisationDuty.objects.filter(organisation__in=orgs.values()).values_list("organisation_id", "duty")
@@ -138,6 +140,25 @@ def _ensure_organisations(created: dict[str, int]) -> dict[str, Organisation]:
     OrganisationDuty.objects.bulk_create(duties)
     created["duties"] = len(duties)
     return orgs
+
+
+def _ensure_payment_info(orgs: dict[str, Organisation], created: dict[str, int]) -> None:
+    """The companies' bank details and counters, as bills show them; filled only where missing."""
+    for info in COMPANIES:
+        company = orgs[info.code]
+        if not company.bank_account:
+            company.bank_name, company.bank_account = info.bank_name, info.bank_account
+            company.save(update_fields=["bank_name", "bank_account"])
+    counted = ServiceCounter.objects.filter(organisation__in=orgs.values())
+    have = set(counted.values_list("organisation_id", flat=True))
+    counters = [
+        ServiceCounter(organisation=orgs[info.code], name=name, address=address, hours=hours, phone=phone)
+        for info in COMPANIES
+        if orgs[info.code].id not in have
+        for name, address, hours, phone in info.counters
+    ]
+    ServiceCounter.objects.bulk_create(counters)
+    created["counters"] = len(counters)
 
 
 def _ensure_users(orgs: dict[str, Organisation], created: dict[str, int]) -> dict[str, object]:

@@ -12,7 +12,7 @@ from .imports import ImportBatch
 from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
 from .meters import Meter, Reading, ReadingLimits
-from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role
+from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role, ServiceCounter
 from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
@@ -43,6 +43,7 @@ __all__ = [
     "LowIncomeCertificate",
     "Membership",
     "SeasonTotals",
+    "ServiceCounter",
     "Meter",
     "Organisation",
     "OrganisationDuty",

@@ -13,6 +13,9 @@ class Organisation(models.Model):
     code = models.CharField(_("代码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    # How residents pay a company by bank transfer: public payment details, printed on every bill.
+    bank_name = models.CharField(_("开户行"), max_length=100, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]
@@ -25,6 +28,26 @@ class Organisation(models.Model):
     @property
     def is_company(self):
         return self.kind == self.Kind.COMPANY
+
+
+class ServiceCounter(models.Model):
+    """A company's service counter (营业厅) where residents pay and ask: shown on every resident's bill."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="counters", verbose_name=_("供热企业")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200)
+    hours = models.CharField(_("营业时间"), max_length=100)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "id"]
+        verbose_name = _("营业厅")
+        verbose_name_plural = _("营业厅")
+
+    def __str__(self):
+        return self.name
 
 
 class Duty(models.TextChoices):

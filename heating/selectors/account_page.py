@@ -79,7 +79,7 @@ class AccountPage:
         return sum((s.balance for s in self.ledger if s.balance > 0), ZERO)
 
 
-def _statement_views(statements: list[Statement]) -> list[StatementView]:
+def statement_views(statements: list[Statement]) -> list[StatementView]:
     by_supersedes = {s.supersedes_id: s for s in statements if s.supersedes_id}
     labels = {name: Statement._meta.get_field(name).verbose_name for name in FIGURES}
     lang = get_language() or ""
@@ -155,7 +155,7 @@ def account_page(company, number: str, *, today: datetime.date) -> AccountPage |
         ),
         meters=meters,
         readings=readings,
-        statements=_statement_views(statements),
+        statements=statement_views(statements),
         ledger=list(ledger.values()),
         open_refunds=list(
             Refund.objects.filter(account=account, state__in=Refund.OPEN).order_by("-season_year", "id")

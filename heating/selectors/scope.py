@@ -3,6 +3,8 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 
 from heating.models import Account, Membership, Organisation, Role
 
@@ -32,6 +34,26 @@ def bureau_duties(user) -> set[str]:
 def resident_accounts(user):
     """A resident's own accounts: those of customers linked to their login."""
     return Account.objects.filter(customer__user=user) if user.is_authenticated else Account.objects.none()
+
+
+def resident_bill_account_or_404(user, company_code: str, number: str) -> Account:
+    """The account behind a bill address (CONTRACTS.md "Resident portal addresses"), for its holders
+    (customers linked to `user`) and its company's staff only. Anyone else gets the same 404 as an
+    account that does not exist, in one query either way, so the answer tells nothing."""
+    if not user.is_authenticated or len(company_code) > 20 or len(number) > 20:
+        raise Http404
+    staff_of = Membership.objects.filter(
+        user=user, organisation__kind=Organisation.Kind.COMPANY
+    ).values("organisation_id")
+    account = (
+        Account.objects.select_related("company", "customer", "premises__building")
+        .filter(company__code=company_code, number=number)
+        .filter(Q(customer__user=user) | Q(company__in=staff_of))
+        .first()
+    )
+    if account is None:
+        raise Http404
+    return account
 
 
 def company_staff_required(view=None, *, manager=False):

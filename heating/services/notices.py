@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from heating.models.policy import season_days, season_name
+from heating.pdf import pdf_from_html, premises_address
 from heating.selectors.notices import notices_for_season
 
 from .activation import activation_code_issue
@@ -32,8 +33,6 @@ def _qr_svg(url: str) -> str:
 def notices_pdf(*, accounts, start_year: int, user=None) -> tuple[bytes, int]:
     """The notices of `accounts` (those the engine can price; the rest are left out) as one PDF and
     its page count. Issues each printed account a fresh activation code."""
-    from weasyprint import CSS, HTML  # slow to import: on first use
-
     pages = []
     for notice in notices_for_season(accounts, start_year, translation.get_language() or "zh-hans"):
         if notice.breakdown is None:
@@ -41,9 +40,8 @@ def notices_pdf(*, accounts, start_year: int, user=None) -> tuple[bytes, int]:
         code = activation_code_issue(notice.account, user)
         url = activation_url(notice.account, code)
         pages.append({"notice": notice, "code": code, "url": url, "qr": _qr_svg(url)})
-    premises = [page["notice"].account.premises for page in pages]
-    for page, home in zip(pages, premises, strict=True):
-        page["address"] = " ".join(filter(None, [home.building.address if home.building else "", str(home)]))
+    for page in pages:
+        page["address"] = premises_address(page["notice"].account.premises)
     html = render_to_string(
         "heating/notices/notice_pdf.html",
         {
@@ -53,4 +51,4 @@ def notices_pdf(*, accounts, start_year: int, user=None) -> tuple[bytes, int]:
             "activate": f"{settings.PORTAL_BASE_URL}/activate/",
         },
     )
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=NOTICE_CSS)]), len(pages)
+    return pdf_from_html(html, NOTICE_CSS), len(pages)

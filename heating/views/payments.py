@@ -23,6 +23,7 @@ from heating.amount_words import amount_in_capitals
 from heating.imports.files import csv_cell, csv_export
 from heating.models import Account, Payment, Receipt, Role
 from heating.models.policy import season_name
+from heating.pdf import pdf_from_html, premises_address
 from heating.selectors.scope import company_staff_required
 from heating.selectors.statements import season_from_name
 from heating.selectors.takings import amount_proposed, counter_season, day_takings
@@ -146,27 +147,20 @@ def receipt_void_page(request, pk):
 @require_GET
 @company_staff_required
 def receipt_pdf(request, pk):
-    from weasyprint import CSS, HTML  # loaded on first use: WeasyPrint is slow to import
-
     receipt = _company_receipt(request, pk)
     payment = receipt.payment
-    premises = payment.account.premises
     html = render_to_string(
         "heating/counter/receipt_pdf.html",
         {
             "receipt": receipt,
             "payment": payment,
-            "address": " ".join(
-                filter(None, [premises.building.address if premises.building else "", str(premises)])
-            ),
+            "address": premises_address(payment.account.premises),
             "season": season_name(payment.season_year),
             "capitals": amount_in_capitals(payment.amount),
         },
         request=request,
     )
-    response = HttpResponse(
-        HTML(string=html).write_pdf(stylesheets=[CSS(filename=RECEIPT_CSS)]), content_type="application/pdf"
-    )
+    response = HttpResponse(pdf_from_html(html, RECEIPT_CSS), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{receipt.number}.pdf"'
     return response
 

@@ -14,11 +14,15 @@ from heating.services.receipts import payment_take
 from tests.factories import (
     BureauFactory,
     CompanyFactory,
+    CustomerFactory,
     MembershipFactory,
     RouteFactory,
     UserFactory,
+    make_account,
 )
 from tests.readings.helpers import building_with_meters
+from tests.settlement.helpers import pay, settle
+from tests.test_calculator_page import load_policy_2019
 
 
 @dataclass
@@ -35,6 +39,7 @@ class County:
     refused: object
     token: object
     receipt: object
+    home: object  # the resident's, settled for 2019-2020: their bill has a statement
 
 
 def person(username, last, first):
@@ -102,8 +107,28 @@ def build_county() -> County:
     receipt = payment_take(
         account=meter.account, season_year=2019, amount=Decimal("1680.00"), channel="cash", user=clerk
     )
+    home = make_account(
+        company=company,
+        number="R0001",
+        customer=CustomerFactory(company=company, name="张建国", user=resident),
+    )
+    pay(home, "2000.00")
+    load_policy_2019()  # a transactional test before this one may have flushed it
+    settle(company, home)
     return County(
-        company, clerk, manager, officer, resident, route, building, meter, flagged, refused, token, receipt
+        company,
+        clerk,
+        manager,
+        officer,
+        resident,
+        route,
+        building,
+        meter,
+        flagged,
+        refused,
+        token,
+        receipt,
+        home,
     )
 
 

@@ -34,6 +34,7 @@ def pages_of(county):
     """(who, path, expected status, check accessibility): every page of the portal."""
     pk, serial, building, route = county.refused.pk, county.meter.serial, county.building.pk, county.route.pk
     number = county.meter.account.number
+    bill = f"/me/{county.company.code}/{county.home.number}/2019-2020/"
     return [
         ("anonymous", "/", 200, True),
         ("anonymous", "/calculator/", 200, True),
@@ -46,11 +47,14 @@ def pages_of(county):
         ("resident", "/", 200, True),
         ("resident", "/me/", 200, True),
         ("resident", "/activate/", 200, True),
+        ("resident", bill, 200, True),
+        ("resident", bill.replace("/R0001/", "/R0002/"), 404, True),
         ("resident", "/company/readings/entry/", 403, True),
         ("resident", "/company/counter/", 403, True),
         ("clerk", "/company/counter/", 200, True),
         ("clerk", f"/company/counter/?q={county.building.code}", 200, True),
         ("clerk", f"/company/accounts/{number}/", 200, True),
+        ("clerk", bill, 200, True),
         ("resident", "/company/cashup/", 403, True),
         ("clerk", "/company/readings/entry/", 200, True),
         ("clerk", f"/company/readings/entry/?building={building}", 200, True),
@@ -89,6 +93,7 @@ def pages_of(county):
         # The county's finance bureau does not hold the refund-oversight duty: its refusal page.
         ("officer", "/bureau/refunds/", 403, True),
         ("officer", "/company/totals/?season=2019-2020", 403, True),
+        ("officer", bill, 404, True),
     ]
 
 
