@@ -15,12 +15,12 @@ from heating.models import Account, LedgerEntry, Payment, Refund, ServiceCounter
 from heating.models.policy import season_days, season_name
 
 from .account_page import StatementView, statement_views
+from .bill_seasons import open_seasons, shown_season
 from .bills import season_bills
 from .ledger import ZERO, cents
 from .notices import notices_for_season
 from .policy import NoPolicyInForce
 from .statements import exception_reason
-from .takings import counter_season
 
 Kind = LedgerEntry.Kind
 RECEIVING = (Kind.PAYMENT, Kind.SUPPLEMENT, Kind.CREDIT_IN)
@@ -104,8 +104,8 @@ class SeasonBillPage:
 
 
 def bill_seasons(account: Account, today: datetime.date) -> list[int]:
-    """The seasons with a statement, a ledger entry or a payment, and the current one while the account
-    is open; one query."""
+    """The seasons with a statement, a ledger entry or a payment, and those of
+    heating.selectors.bill_seasons.open_seasons; two queries."""
     years = set(
         Statement.objects.filter(account=account)
         .order_by()
@@ -115,9 +115,7 @@ def bill_seasons(account: Account, today: datetime.date) -> list[int]:
             Payment.objects.filter(account=account).order_by().values_list("season_year", flat=True),
         )
     )
-    if account.closed_on is None:
-        years.add(counter_season(today))
-    return sorted(years, reverse=True)
+    return sorted(years | open_seasons(account, today, shown_season(today)), reverse=True)
 
 
 def _payments(entries: list[LedgerEntry]) -> list[Received]:

@@ -6,20 +6,20 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from heating.billing import AREA, METERED, AccountFacts, BillingError, bill, render
 from heating.models import Account, AreaDecision, LedgerEntry, Refund, Statement
 from heating.models.policy import season_days, season_name
 
+from .bill_seasons import open_seasons, shown_season
 from .consumption import season_consumption
 from .facts import facts_for_season
 from .ledger import cents
-from .overview import current_season
-from .policy import latest_priced_season, policy_for_season
+from .policy import policy_for_season
 from .scope import resident_accounts
 from .statements import facts_from_inputs
 
@@ -30,14 +30,9 @@ AREA_LINES = ("part", "part_scaled", "billing_area", "area_decision")
 
 def bill_path(company_code: str, number: str, start_year: int) -> str:
     """A season's bill, at the address CONTRACTS.md fixes (printed notices carry it)."""
-    return f"/me/{quote(company_code, safe='')}/{quote(number, safe='')}/{season_name(start_year)}/"
-
-
-def shown_season(today: datetime.date) -> int | None:
-    """The season a home's facts are shown for: the one under way (or the last one, between seasons),
-    or the latest one a loaded price policy prices when that is earlier; None with no policy."""
-    priced = latest_priced_season()
-    return None if priced is None else min(current_season(today), priced)
+    return reverse(
+        "resident-bill", kwargs={"company": company_code, "number": number, "season": season_name(start_year)}
+    )
 
 
 @dataclass(frozen=True)
@@ -157,6 +152,7 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
         account_facts = facts.get(account.id)
         billing_area, lines = _area(account_facts, terms) if account_facts else (None, ())
         decided = account_facts is not None and account_facts.area_decision is not None
+        paths = _bill_paths(account, settled[account.id], balances[account.id], today, start_year)
         homes.append(
             Home(
                 account=account,
@@ -167,36 +163,35 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
                 area_lines=lines,
                 decision=decisions.get(account.id) if decided else None,
                 attention=_attention(
-                    account,
+                    paths,
                     balances[account.id],
                     settled[account.id],
                     refunds[account.id],
                     readings.get(account.id, ()),
                 ),
-                seasons=_seasons(
-                    account, settled[account.id], balances[account.id], start_year if account_facts else None
+                seasons=tuple(
+                    SeasonLink(season_name(year), path, year in settled[account.id])
+                    for year, path in paths.items()
                 ),
             )
         )
     return homes
 
 
-def _seasons(account, settled, balances, shown) -> tuple[SeasonLink, ...]:
-    """Every season with a statement or money in the ledger, and the season shown when it has facts."""
+def _bill_paths(account, settled, balances, today, shown) -> dict[int, str]:
+    """The home's seasons with a bill, newest first, and their addresses: every season with a statement
+    or money in the ledger and those of open_seasons, as the bill page itself counts them."""
+    years = {*settled, *balances} | open_seasons(account, today, shown)
     code, number = account.company.code, account.number
-    years = {*settled, *balances} | ({shown} if shown is not None else set())
-    return tuple(
-        SeasonLink(season_name(year), bill_path(code, number, year), year in settled)
-        for year in sorted(years, reverse=True)
-    )
+    return {year: bill_path(code, number, year) for year in sorted(years, reverse=True)}
 
 
-def _attention(account, balances, settled, refunds, readings) -> tuple[Attention, ...]:
+def _attention(paths, balances, settled, refunds, readings) -> tuple[Attention, ...]:
     """Amounts owed, refunds on their way (opened, or a settled season's credit not yet opened as one),
-    then readings missing, each linked to its season's bill."""
+    then readings missing, each linked to its season's bill when the season has one."""
 
     def path(year):
-        return bill_path(account.company.code, account.number, year)
+        return paths.get(year, "")
 
     items = [Attention("owed", season_name(y), b, path=path(y)) for y, b in balances.items() if b > 0]
     items += [

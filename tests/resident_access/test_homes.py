@@ -8,9 +8,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from heating.models import Customer, HeatedPart, Reading, Role
+from heating.models.policy import season_name
 from heating.selectors.homes import bill_path, resident_homes
+from heating.selectors.takings import counter_season
 from heating.services.refunds import refunds_open_for_season
 from tests.factories import (
     AreaDecisionFactory,
@@ -48,7 +51,7 @@ def section(html, account) -> str:
     ("code", "number", "year", "path"),
     [
         ("DEMO1", "0100234", 2019, "/me/DEMO1/0100234/2019-2020/"),
-        ("DEMO2", "H/1 2", 2020, "/me/DEMO2/H%2F1%202/2020-2021/"),
+        ("DEMO2", "H 12", 2020, "/me/DEMO2/H%2012/2020-2021/"),
     ],
 )
 def test_a_bill_address_is_the_contracts(code, number, year, path):
@@ -121,6 +124,24 @@ def test_a_missing_reading_of_a_metered_home_needs_attention(client, homes, resi
     assert home.account == metered and home.attention == ()
     (home,) = [h for h in resident_homes(resident, today=datetime.date(2021, 4, 1)) if h.account == metered]
     assert [a.text for a in home.attention] == [f"表 {serial} 缺少期末读数"]
+
+
+def test_every_season_link_opens_the_holders_bill(client, homes, resident):
+    """/me/ and the bill count a home's seasons by one rule: a home with nothing paid yet links the
+    season its facts are shown for, a settled one its statements' seasons and the season under way."""
+    metered = make_account(company=homes.first.company, metered=True, customer=homes.first.customer)
+    pay(homes.second, "2000.00")
+    settle(homes.second.company, homes.second)
+
+    html = page(client, resident)
+    links = sorted(set(re.findall(r'href="(/me/[^"]+/)"', html)))
+
+    under_way = season_name(counter_season(timezone.localdate()))
+    seasons = {homes.first: ["2020-2021", under_way], homes.second: ["2019-2020", "2020-2021", under_way]}
+    for account, names in seasons.items():
+        assert [link.rsplit("/", 2)[1] for link in links if f"/{account.number}/" in link] == names
+    assert any(f"/{metered.number}/" in link for link in links)
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
 
 
 @pytest.mark.parametrize("who", ["clerk", "officer"])
