@@ -85,6 +85,15 @@ def test_an_address_that_names_no_bill_is_404_never_500(homes, season):
         assert client_of(homes.resident).get(bill_url(homes.refunded, season, pdf)).status_code == 404
 
 
+def test_a_season_with_no_bill_says_so_and_leads_back_to_my_heating(homes):
+    response = client_of(homes.resident).get(bill_url(homes.refunded, "1999-2000"))
+
+    html = response.content.decode()
+    assert response.status_code == 404 and "找不到这个页面" in html
+    assert 'class="button secondary" href="/me/">返回我的供暖<' in html
+    assert "返回我的供暖" not in client_of(homes.resident).get("/no-such-page/").content.decode()
+
+
 @pytest.mark.parametrize("number", ["H1001%00", "H" * 21, "H1001%ED%A0%80"])
 def test_hostile_account_numbers_are_404(homes, number):
     assert client_of(homes.resident).get(f"/me/{homes.company.code}/{number}/2019-2020/").status_code == 404

@@ -148,6 +148,13 @@ def test_past_seasons_are_links_and_the_pdf_is_linked(homes):
     assert f'href="/me/{code}/H1001/2019-2020/statement.pdf"' in html
 
 
+def test_the_bill_leads_back_to_my_heating_which_the_navigation_marks(homes):
+    _page, html = _get(homes, homes.owing)
+
+    assert '<p><a href="/me/">返回我的供暖</a></p>' in html
+    assert 'href="/me/" aria-current="page">我的供暖<' in html
+
+
 def test_no_identity_number_anywhere_in_the_page(homes):
     customer = homes.refunded.customer
     assert customer.id_number_masked
