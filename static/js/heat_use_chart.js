@@ -6,6 +6,8 @@
   if (!data || typeof Chart === "undefined") return;
   const chart = JSON.parse(data.textContent);
   const numbers = (values) => values.map((v) => (v === null ? null : Number(v)));
+  // A long label on two lines ("Building average,", "your area"): on a phone the axis would cut it.
+  const wrapped = (label) => (label.length > 12 ? label.split(/(?<=,) |(?=（)/) : label);
   const options = (horizontal) => ({
     indexAxis: horizontal ? "y" : "x",
     responsive: true,
@@ -31,7 +33,7 @@
     new Chart(totals, {
       type: "bar",
       data: {
-        labels: chart.totals.labels,
+        labels: chart.totals.labels.map(wrapped),
         datasets: [{ label: "GJ", data: numbers(chart.totals.values), backgroundColor: ["#b4282d", "#8c96a0", "#3a6ea5"] }],
       },
       options: config,
