@@ -50,3 +50,15 @@ def test_the_pdf_is_a4(homes, tmp_path):
     info = poppler("pdfinfo", _pdf(homes, homes.refunded).content, tmp_path)
 
     assert "595.276 x 841.89 pts (A4)" in info or "(A4)" in info, info
+
+
+def test_before_settlement_the_page_and_the_pdf_call_it_a_bill_not_a_statement(homes, tmp_path):
+    client = client_of(homes.resident)
+    settled = client.get(bill_url(homes.refunded)).content.decode()
+    unsettled = client.get(bill_url(homes.refunded, "2020-2021")).content.decode()
+    assert "下载结算单（PDF）" in settled and "下载账单（PDF）" not in settled
+    assert "下载账单（PDF）" in unsettled and "下载结算单（PDF）" not in unsettled
+
+    pdf = client.get(bill_url(homes.refunded, "2020-2021", pdf=True)).content
+    text = "".join(poppler("pdftotext", pdf, tmp_path).split())
+    assert "供暖费账单" in text and "结算单" not in text and "尚未结算" in text
