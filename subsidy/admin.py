@@ -2,6 +2,7 @@
 (a manager's declaration, the finance bureau's record) and corrected by new rows, never edited."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from heating.admin import COMPANY, AppendOnlyAdmin, PortalAdmin
 from subsidy.models import ConnectionFee, CostAttachment, CostDeclaration
@@ -17,7 +18,7 @@ class CostAttachmentInline(admin.TabularInline):
 
 
 @admin.register(CostDeclaration)
-class CostDeclarationAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+class CostDeclarationAdmin(AppendOnlyAdmin, PortalAdmin, SimpleHistoryAdmin):
     list_display = ["company", "season_year", "total", "declared_by", "declared_at"]
     list_filter = [COMPANY, "season_year"]
     list_select_related = ["company", "declared_by"]
@@ -25,7 +26,7 @@ class CostDeclarationAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
 
 
 @admin.register(ConnectionFee)
-class ConnectionFeeAdmin(AppendOnlyAdmin, PortalAdmin, admin.ModelAdmin):
+class ConnectionFeeAdmin(AppendOnlyAdmin, PortalAdmin, SimpleHistoryAdmin):
     list_display = ["company", "season_year", "amount", "returned_on", "reference", "corrects", "recorded_by"]
     list_filter = [COMPANY, "season_year"]
     list_select_related = ["company", "recorded_by", "corrects"]

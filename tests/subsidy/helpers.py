@@ -6,7 +6,7 @@ from decimal import Decimal
 from heating.models import Duty, Role
 from subsidy.models import COST_CATEGORIES
 from subsidy.services.costs import cost_declare
-from subsidy.services.fees import connection_fee_record
+from subsidy.services.fees import connection_fee_correct, connection_fee_record
 from tests.factories import BureauFactory, MembershipFactory
 
 D = Decimal
@@ -43,3 +43,13 @@ def return_fees(company, season, amount, user=None):
         returned_on=datetime.date(season + 1, 6, 30),
         user=user or finance_officer(),
     )
+
+
+def subsidy_inputs(company, season=2019):
+    """A declaration replaced by another, and returned fees with a correction."""
+    manager = manager_of(company)
+    declare(company, season, "1000.00", manager)
+    declare(company, season, "1200.00", manager)
+    finance = finance_officer()
+    fee = return_fees(company, season, "500.00", finance)
+    connection_fee_correct(fee=fee, amount=D("100.00"), reason="多登记", user=finance)
