@@ -59,17 +59,7 @@ class ClaimFigures:
         return out
 
     def inputs(self) -> ClaimInputs:
-        return ClaimInputs(
-            revenue=self.revenue,
-            hardship=self.hardship,
-            cap=self.cap,
-            area=self.area,
-            res_area=self.res_area,
-            res_revenue=self.res_revenue,
-            cost=self.cost,
-            connection_fees=self.connection_fees,
-            exceptions=self.exceptions,
-        )
+        return ClaimInputs(**{field.name: getattr(self, field.name) for field in fields(ClaimInputs)})
 
     def with_cost(self, cost: Decimal) -> "ClaimFigures":
         """The same season with another audited cost (a reviewer's adjustment): every term follows."""

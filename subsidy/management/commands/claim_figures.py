@@ -4,10 +4,9 @@ fees, as one JSON object (money as strings with two decimals, plus `exceptions`)
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from heating.models import Organisation
-from heating.selectors.statements import season_from_name
+from heating.management.arguments import company_from_code, season_from_argument
 from subsidy.selectors.figures import claim_figures
 
 
@@ -19,13 +18,5 @@ class Command(BaseCommand):
         parser.add_argument("season", help="the season, e.g. 2019-2020")
 
     def handle(self, *args, company_code, season, **options):
-        company = Organisation.objects.filter(code=company_code, kind=Organisation.Kind.COMPANY).first()
-        if company is None:
-            raise CommandError(f"No heating company has the code {company_code!r}.")
-        start_year = season_from_name(season)
-        if start_year is None:
-            raise CommandError(
-                f"The season must be YYYY-YYYY with consecutive years, e.g. 2019-2020, not {season!r}."
-            )
-        figures = claim_figures(company, start_year)
+        figures = claim_figures(company_from_code(company_code), season_from_argument(season))
         self.stdout.write(json.dumps(figures.as_json(), ensure_ascii=False))
