@@ -21,6 +21,7 @@ def declared_cost(company, start_year: int) -> Decimal:
 
 
 def _figures(company, start_year: int, sums) -> ClaimFigures:
+    """`company` an Organisation or its id."""
     return claim_compute(
         ClaimInputs(
             **{term: sums[term] for term in STATEMENT_TERMS},
@@ -39,4 +40,4 @@ def claim_figures(company, start_year: int) -> ClaimFigures:
 def claim_figures_of(totals: SeasonTotals) -> ClaimFigures:
     """From a stored SeasonTotals snapshot (what a claim names), with the current cost and fees."""
     sums = {term: getattr(totals, term) for term in (*STATEMENT_TERMS, "exceptions")}
-    return _figures(totals.company, totals.season_year, sums)
+    return _figures(totals.company_id, totals.season_year, sums)

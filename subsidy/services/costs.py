@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from heating.models import Organisation, Role
 from heating.selectors.scope import company_membership
@@ -51,17 +52,20 @@ def cost_declare(
         **{name: amounts[name] for name in names},
     )
     if previous is not None:
-        CostAttachment.objects.bulk_create(
-            CostAttachment(
-                declaration=declaration,
-                file=old.file.name,
-                name=old.name,
-                content_type=old.content_type,
-                size=old.size,
-                sha256=old.sha256,
-                uploaded_by_id=old.uploaded_by_id,
-            )
-            for old in previous.attachments.all()
+        bulk_create_with_history(
+            [
+                CostAttachment(
+                    declaration=declaration,
+                    file=old.file.name,
+                    name=old.name,
+                    content_type=old.content_type,
+                    size=old.size,
+                    sha256=old.sha256,
+                    uploaded_by_id=old.uploaded_by_id,
+                )
+                for old in previous.attachments.all()
+            ],
+            CostAttachment,
         )
     return declaration
 

@@ -130,6 +130,7 @@ def test_an_attachment_is_stored_and_carried_over_to_the_next_declaration(compan
     second = declare(company, SEASON, "1100.00", manager)
     carried = second.attachments.get()
     assert carried.file.name == attachment.file.name and carried.sha256 == attachment.sha256
+    assert carried.history.get().history_type == "+"
     assert first.attachments.count() == 1
 
 

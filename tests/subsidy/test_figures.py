@@ -183,3 +183,14 @@ def test_every_process_that_starts_django_knows_the_job_kind():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_figures_of_a_snapshot_take_two_queries():
+    company = CompanyFactory()
+    example_11(company)
+    declare(company, SEASON, "26000.00")
+    totals = SeasonTotals.objects.get(job=job_run(figures_start(company, SEASON).pk))
+    totals = SeasonTotals.objects.get(pk=totals.pk)
+    with CaptureQueriesContext(connection) as queries:
+        claim_figures_of(totals)
+    assert len(queries) == 2
