@@ -164,6 +164,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # commit before the beat task deletes it (heating.tasks.imports_expire_previews).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
+# Uploaded files kept by the portal (never served directly: a scoped view hands them out).
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# The largest supporting file of a subsidy cost declaration (subsidy.attachments).
+SUBSIDY_ATTACHMENT_MAX_BYTES = env.int("SUBSIDY_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Long jobs (heating.services.jobs): a claimed slot whose worker has been silent this long is taken
 # over by another worker (its worker is taken for dead), a slot claimed this many times fails its job,
 # and a reading or books file with more rows than IMPORT_JOB_ROWS is committed as a job, not in the

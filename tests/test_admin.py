@@ -46,6 +46,7 @@ from .factories import (
     id_number,
     make_account,
 )
+from .subsidy.helpers import subsidy_inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def one_of_everything():
     receipt_void(receipt=taken, reason="收错户", user=membership.user)
     season_totals_record(company=company, start_year=2019)
     activation_code_issue(account, membership.user)
+    subsidy_inputs(company)
     return account
 
 
@@ -133,7 +135,7 @@ def test_every_registered_models_changelist_and_add_page_open(
     # only by the portal's pages and services, which apply their rules.
     written_elsewhere = (
         "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
-        "receipt", "receiptvoid", "seasontotals", "activationcode",
+        "receipt", "receiptvoid", "seasontotals", "activationcode", "costdeclaration", "connectionfee",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

@@ -2,7 +2,8 @@
 code and prints the fresh one alone on stdout (CONTRACTS.md), for a resident who lost theirs."""
 from django.core.management.base import BaseCommand, CommandError
 
-from heating.models import Account, Organisation
+from heating.management.arguments import company_from_code
+from heating.models import Account
 from heating.services.activation import activation_code_issue
 
 
@@ -14,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("account_number", help="the account's number (户号)")
 
     def handle(self, *args, company_code, account_number, **options):
-        company = Organisation.objects.filter(code=company_code, kind=Organisation.Kind.COMPANY).first()
-        if company is None:
-            raise CommandError(f"No heating company has the code {company_code!r}.")
+        company = company_from_code(company_code)
         account = Account.objects.filter(company=company, number=account_number).first()
         if account is None:
             raise CommandError(f"{company.code} has no account numbered {account_number!r}.")

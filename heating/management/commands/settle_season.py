@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from heating.batching import chunks
-from heating.models import Account, Job, Organisation
+from heating.management.arguments import company_from_code, season_from_argument
+from heating.models import Account, Job
 from heating.selectors.policy import NoPolicyInForce
-from heating.selectors.statements import season_from_name
 from heating.services.jobs import JobActive, job_run
 from heating.services.settlement import SettlementRefused, SettleResult, season_settle
 from heating.services.settlement_runs import CHUNK, settlement_result, settlement_start
@@ -29,14 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, company_code, season, preview=False, **options):
-        company = Organisation.objects.filter(code=company_code, kind=Organisation.Kind.COMPANY).first()
-        if company is None:
-            raise CommandError(f"No heating company has the code {company_code!r}.")
-        start_year = season_from_name(season)
-        if start_year is None:
-            raise CommandError(
-                f"The season must be YYYY-YYYY with consecutive years, e.g. 2019-2020, not {season!r}."
-            )
+        company = company_from_code(company_code)
+        start_year = season_from_argument(season)
         try:
             result = self._preview(company, start_year) if preview else self._settle(company, start_year)
         except (SettlementRefused, NoPolicyInForce, PermissionDenied) as exc:
