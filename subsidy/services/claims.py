@@ -109,6 +109,11 @@ def _refuse_unless(claim: Claim, *states, why: str | None = None) -> None:
         )
 
 
+def _refuse_if_stale(claim: Claim) -> None:
+    if claim_is_stale(claim):
+        raise ClaimRefused(_("结算单在提交后有变化，请先重新计算补贴数据。"), code="stale")
+
+
 def _text(value: str, *, required: str | None = None) -> str:
     value = (value or "").strip()[:MAX_TEXT]
     if required and not value:
@@ -321,10 +326,12 @@ def claim_return(*, user, claim_id: int, reason: str) -> Claim:
 
 @transaction.atomic
 def claim_approve(*, user, claim_id: int, comment: str = "") -> Claim:
-    """Approve the amount the figures give (reviewers adjust cost items, never the result)."""
+    """Approve the amount the figures give (reviewers adjust cost items, never the result); never
+    on figures that statements issued since have made stale."""
     claim = _locked(user, claim_id)
     bureau = _bureau_with(user, Duty.SUBSIDY_APPROVE, _("只有承担补贴审批职责的部门可以审批。"))
     _refuse_unless(claim, State.REVIEWED, why=_("各审核部门的审核尚未全部通过，不能审批。"))
+    _refuse_if_stale(claim)
     claim.approved_amount = Decimal(claim.figures["claim"])
     claim.approve()
     _record(
@@ -344,6 +351,7 @@ def claim_pay(*, user, claim_id: int, paid_on: datetime.date, reference: str) ->
     claim = _locked(user, claim_id)
     bureau = _bureau_with(user, Duty.SUBSIDY_APPROVE, _("只有承担补贴拨付职责的部门可以登记拨付。"))
     _refuse_unless(claim, State.APPROVED, why=_("补贴申请审批后才能登记拨付。"))
+    _refuse_if_stale(claim)
     claim.paid_on = paid_on
     claim.payment_reference = _text(reference, required=_("请填写拨付凭证号。"))[:100]
     claim.pay()

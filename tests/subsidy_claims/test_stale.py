@@ -1,9 +1,12 @@
 """A claim built on statements that a re-settlement superseded says so, and is recomputed into a new
 version that re-opens its reviews; its frozen versions never change (POLICY.md §8, §11)."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from heating.models import Role
 from heating.services.reading_review import reading_correct
 from subsidy.models import Claim, ClaimEvent, ClaimReview, ClaimVersion
 from subsidy.selectors.claims import claim_is_stale, statements_marker
@@ -11,13 +14,14 @@ from subsidy.services.claims import (
     ClaimRefused,
     claim_adjust_cost,
     claim_approve,
+    claim_pay,
     claim_recompute,
     claim_review_approve,
 )
-from tests.factories import UserFactory, aware, make_account
+from tests.factories import MembershipFactory, UserFactory, aware, make_account
 from tests.settlement.helpers import D, pay, season_readings, settle
 
-from .helpers import REVIEWERS, SEASON, approved, paid, submitted
+from .helpers import REVIEWERS, SEASON, approved, paid, reviewed, submitted
 
 pytestmark = pytest.mark.django_db
 State = Claim.State
@@ -157,3 +161,17 @@ def test_the_staleness_check_is_one_query_however_many_statements(
     with django_assert_num_queries(1):
         assert claim_is_stale(claim)
     assert statements_marker(company.id, SEASON)[0] == 7
+
+
+def test_finance_neither_approves_nor_pays_on_stale_figures(metered, company, manager, officer):
+    claim = reviewed(manager, officer)
+    resettle_with_a_corrected_reading(company, metered)
+    with pytest.raises(ClaimRefused, match="重新计算"):
+        claim_approve(user=officer["CZJ"], claim_id=claim.id)
+
+    claim = approved(MembershipFactory(role=Role.MANAGER, organisation=company).user, officer, season=2020)
+    pay(make_account(company=company), "1680.00", season=2020)
+    settle(company, season=2020)
+    with pytest.raises(ClaimRefused, match="重新计算"):
+        claim_pay(user=officer["CZJ"], claim_id=claim.id, paid_on=datetime.date(2021, 9, 1), reference="x")
+    assert Claim.objects.get(pk=claim.pk).state == State.APPROVED

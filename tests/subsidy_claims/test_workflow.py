@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from heating.models import Duty, OrganisationDuty
 from subsidy.models import Claim, ClaimAdjustment, ClaimEvent, ClaimReview
 from subsidy.services.claims import (
     ClaimRefused,
@@ -314,3 +315,23 @@ def test_another_companys_claim_is_refused_exactly_like_one_that_does_not_exist(
             claim_submit(user=other_manager, claim_id=claim_id)
         refusals.append(str(refused.value))
     assert refusals[0] == refusals[1]
+
+
+def test_review_slots_follow_the_duties_not_the_bureaus_names(manager, officer, bureaus):
+    OrganisationDuty.objects.filter(organisation=bureaus["FGJ"], duty=Duty.SUBSIDY_REVIEW).delete()
+    OrganisationDuty.objects.create(organisation=bureaus["MZJ"], duty=Duty.SUBSIDY_REVIEW)
+
+    claim = submitted(manager)
+
+    assert set(decisions(claim)) == {"ZJJ", "SJJ", "MZJ"}
+    with pytest.raises(PermissionDenied):
+        claim_review_approve(user=officer["FGJ"], claim_id=claim.id)
+    for code in ("ZJJ", "SJJ", "MZJ"):
+        claim_review_approve(user=officer[code], claim_id=claim.id)
+    assert claim_approve(user=officer["CZJ"], claim_id=claim.id).state == State.APPROVED
+
+
+def test_a_bureau_that_gains_the_approval_duty_leaves_the_review_to_the_others(manager, officer, bureaus):
+    OrganisationDuty.objects.create(organisation=bureaus["ZJJ"], duty=Duty.SUBSIDY_APPROVE)
+
+    assert set(decisions(submitted(manager))) == {"FGJ", "SJJ"}
