@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating.billing.money import money
@@ -27,6 +28,7 @@ State = Claim.State
 Kind = ClaimEvent.Kind
 Decision = ClaimEvent.Decision
 MAX_TEXT = 2000
+FIRST_SEASON = 2000
 MAX_AMOUNT = Decimal("99999999999.99")
 
 
@@ -145,6 +147,8 @@ def _freeze(claim: Claim, user) -> None:
     reviewers = list(reviewing_organisations())
     if not reviewers:
         raise ClaimRefused(_("没有承担补贴审核职责的部门，暂不能提交。"), code="reviewers")
+    # The marker is read before the figures: a statement issued in between makes the version look
+    # stale (and recomputable), never current while it is not.
     count, latest = statements_marker(claim.company_id, claim.season_year)
     version = ClaimVersion.objects.create(
         claim=claim,
@@ -170,6 +174,8 @@ def _freeze(claim: Claim, user) -> None:
 @transaction.atomic
 def claim_create(*, user, start_year: int, note: str = "") -> Claim:
     company = _manager_of(user)
+    if not FIRST_SEASON <= start_year <= timezone.localdate().year:
+        raise ClaimRefused(_("没有这个供暖季。"), code="season")
     if Claim.objects.filter(company=company, season_year=start_year).exists():
         raise ClaimRefused(_("本企业这个供暖季已有补贴申请。"), code="exists")
     claim = Claim(company=company, season_year=start_year, note=_text(note))

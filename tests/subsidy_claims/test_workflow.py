@@ -203,6 +203,13 @@ def test_only_the_companys_own_manager_drafts_edits_and_submits(manager, clerk, 
     assert reload(claim).state == State.DRAFT
 
 
+@pytest.mark.parametrize("season", [1999, 2100, 99999, -1])
+def test_a_claim_is_for_a_season_that_has_begun(manager, season):
+    with pytest.raises(ClaimRefused, match="供暖季"):
+        claim_create(user=manager, start_year=season)
+    assert not Claim.objects.exists()
+
+
 def test_one_claim_per_company_and_season(manager):
     claim_create(user=manager, start_year=SEASON)
 
