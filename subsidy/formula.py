@@ -4,6 +4,7 @@ Pure: no database, no clock, Decimal only. Money is rounded half up to 0.01 元 
 (res_cost once, from the exact quotient; offset once); every other term is a sum, difference or
 bound of terms already in cents, so it is exact."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -64,6 +65,24 @@ class ClaimFigures:
     def with_cost(self, cost: Decimal) -> "ClaimFigures":
         """The same season with another audited cost (a reviewer's adjustment): every term follows."""
         return claim_compute(replace(self.inputs(), cost=cost))
+
+    @classmethod
+    def from_json(cls, figures: Mapping[str, str | int]) -> "ClaimFigures":
+        """The figures back from CONTRACTS.md's object (a claim's frozen snapshot)."""
+        return cls(
+            **{
+                field.name: int(figures.get("exceptions", 0))
+                if field.name == "exceptions"
+                else Decimal(figures[field.name])
+                for field in fields(cls)
+            }
+        )
+
+
+def figures_at_cost(figures: Mapping[str, str | int], cost: Decimal) -> dict[str, str | int]:
+    """A claim's frozen figures with another audited cost: the season's sums stay, every term that
+    depends on the cost follows."""
+    return ClaimFigures.from_json(figures).with_cost(cost).as_json()
 
 
 def residential_cost(cost: Decimal, res_area: Decimal, area: Decimal) -> Decimal:

@@ -30,6 +30,7 @@ from heating.services.receipts import payment_take, receipt_void
 from heating.services.refunds import refunds_open_for_season
 from heating.services.season_totals import season_totals_record
 from heating.services.settlement import season_settle
+from subsidy.models import Claim, ClaimAdjustment, ClaimEvent, ClaimVersion
 
 from .factories import (
     AreaDecisionFactory,
@@ -115,7 +116,25 @@ def one_of_everything():
     season_totals_record(company=company, start_year=2019)
     activation_code_issue(account, membership.user)
     subsidy_inputs(company)
+    a_claim_with_its_history(company, membership.user)
     return account
+
+
+def a_claim_with_its_history(company, user):
+    """Rows as subsidy.services.claims writes them (the services need the season's figures)."""
+    claim = Claim.objects.create(company=company, season_year=2019, state=Claim.State.SUBMITTED)
+    version = ClaimVersion.objects.create(
+        claim=claim, number=1, figures={"cost": "100.00"}, cost_items={"fuel": "100.00"}, statements_count=2,
+        made_by=user,
+    )
+    ClaimAdjustment.objects.create(
+        version=version, category="fuel", amount_before=Decimal("100.00"), amount_after=Decimal("90.00"),
+        reason="发票不足", organisation=company, made_by=user,
+    )
+    ClaimEvent.objects.create(
+        claim=claim, version=version, kind=ClaimEvent.Kind.SUBMITTED, state_after=claim.state, actor=user,
+        actor_name=user.username, organisation=company, figures_after=version.figures,
+    )
 
 
 @pytest.fixture
@@ -136,6 +155,7 @@ def test_every_registered_models_changelist_and_add_page_open(
     written_elsewhere = (
         "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
         "receipt", "receiptvoid", "seasontotals", "activationcode", "costdeclaration", "connectionfee",
+        "claim", "claimversion", "claimadjustment", "claimevent",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

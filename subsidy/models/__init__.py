@@ -1,4 +1,15 @@
+from .claims import Claim, ClaimAdjustment, ClaimEvent, ClaimReview, ClaimVersion
 from .costs import COST_CATEGORIES, CostAttachment, CostDeclaration
 from .fees import ConnectionFee
 
-__all__ = ["COST_CATEGORIES", "ConnectionFee", "CostAttachment", "CostDeclaration"]
+__all__ = [
+    "COST_CATEGORIES",
+    "Claim",
+    "ClaimAdjustment",
+    "ClaimEvent",
+    "ClaimReview",
+    "ClaimVersion",
+    "ConnectionFee",
+    "CostAttachment",
+    "CostDeclaration",
+]

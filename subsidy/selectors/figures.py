@@ -41,3 +41,12 @@ def claim_figures_of(totals: SeasonTotals) -> ClaimFigures:
     """From a stored SeasonTotals snapshot (what a claim names), with the current cost and fees."""
     sums = {term: getattr(totals, term) for term in (*STATEMENT_TERMS, "exceptions")}
     return _figures(totals.company_id, totals.season_year, sums)
+
+
+def declared_cost_items(company, start_year: int) -> dict[str, str]:
+    """The current declaration by category as two-decimal strings (what a claim freezes and reviewers
+    adjust); nothing declared, nothing."""
+    declaration = cost_declaration_current(company, start_year)
+    if declaration is None:
+        return {}
+    return {name: f"{amount:.2f}" for name, _label, amount in declaration.items()}
