@@ -22,7 +22,18 @@ from .areas import (
     billing_area,
     part_share,
 )
-from .engine import ERROR_CODES, LINE_KEYS, AccountFacts, BillingError, Breakdown, Line, Part, bill, problems
+from .engine import (
+    ERROR_CODES,
+    LINE_KEYS,
+    AccountFacts,
+    BillingError,
+    Breakdown,
+    Line,
+    Part,
+    bill,
+    prepayment_bill,
+    problems,
+)
 from .explain import LANGUAGES, METHOD_LABELS, PART_KIND_LABELS, PRICE_CLASS_LABELS, render
 from .money import CENT, area, money
 from .terms import NOTICE_2019, PriceTerms
@@ -62,6 +73,7 @@ __all__ = [
     "PriceTerms",
     "area",
     "bill",
+    "prepayment_bill",
     "billing_area",
     "money",
     "part_share",

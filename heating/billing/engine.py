@@ -1,7 +1,7 @@
 """The bill of one account for one season (POLICY §2, §4, §5, §6), with the lines that explain it."""
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -490,3 +490,9 @@ def bill(
         lines=tuple(out.lines),
         policy_code=terms.code,
     )
+
+
+def prepayment_bill(facts: AccountFacts, terms: PriceTerms) -> Breakdown:
+    """The bill a prepayment is read from: by area for every account, metered or not (§四), so a
+    metered account's facts bill by area and heat used does not enter it."""
+    return bill(replace(facts, method=AREA), terms)

@@ -1,9 +1,9 @@
 """What a prepayment notice (缴费通知单) prints: each account's prepayment from the engine (POLICY.md §6),
 with the lines that explain its billing area and price, for one account, a building or a route."""
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from heating.billing import AREA, BillingError, Breakdown, bill, render
+from heating.billing import BillingError, Breakdown, prepayment_bill, render
 from heating.models import Account
 
 from .facts import facts_for_season
@@ -53,7 +53,7 @@ def notices_for_season(accounts: Iterable[Account], start_year: int, lang: str =
             notices.append(Notice(account, None, (), "no price terms for the season"))
             continue
         try:
-            breakdown = bill(replace(account_facts, method=AREA), terms)
+            breakdown = prepayment_bill(account_facts, terms)
         except BillingError as exc:
             notices.append(Notice(account, None, (), str(exc)))
             continue

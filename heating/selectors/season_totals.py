@@ -1,5 +1,6 @@
 """A company's season summed from its current (issued) statements: the statement-borne terms of
-POLICY.md §8, in four queries whatever the number of accounts. Σ is done by the database; SQLite adds
+POLICY.md §8, in a fixed number of queries whatever the number of accounts (per 5,000 accounts not
+settled yet, which count at their prepayment). Σ is done by the database; SQLite adds
 decimals as floats, and every summand holds cents, so each sum is rounded back to cents (exact)."""
 
 from collections import defaultdict
@@ -7,10 +8,14 @@ from collections import defaultdict
 from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.fields.json import KT
 
-from heating.models import Account, LedgerEntry, SeasonTotals, Statement
+from heating.batching import chunks
+from heating.billing import BillingError, prepayment_bill
+from heating.models import Account, SeasonTotals, Statement
 from heating.models.policy import season_days
 
-from .ledger import cents
+from .facts import facts_for_season
+from .ledger import ZERO, cents, prepayments_due
+from .policy import policy_for_season
 
 # Classes billed at the regulated residential price (POLICY.md §1, §8: households and institutions).
 RESIDENTIAL_PRICE = ("residential", "institution")
@@ -34,6 +39,35 @@ def season_accounts_unsettled(company, start_year: int):
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
         .exclude(Exists(settled))
     )
+
+
+def unsettled_at_prepayment(accounts, start_year: int, chunk: int = 5000) -> dict:
+    """§8's terms of accounts not settled yet, each at its prepayment: the engine's (by area, §四) with
+    its billing area, counted in the residential-price sums by its price class; an account whose facts
+    the engine cannot bill counts at the prepayment charged in the ledger, if any, and no area. A fixed
+    number of queries per chunk of accounts."""
+    accounts = list(accounts.only("id", "premises_id", "opened_on", "closed_on"))
+    out = {"accounts": len(accounts)} | dict.fromkeys(("prepayment", "area", "res_area", "res_revenue"), ZERO)
+    if not accounts:
+        return out
+    terms = policy_for_season(start_year).terms()
+    for part in chunks(accounts, chunk):
+        facts = facts_for_season(part, start_year)
+        charged = prepayments_due([a.id for a in part], start_year)
+        for account in part:
+            try:
+                breakdown = prepayment_bill(facts[account.id], terms) if account.id in facts else None
+            except BillingError:
+                breakdown = None
+            if breakdown is None:
+                out["prepayment"] += cents(charged.get(account.id))
+                continue
+            out["prepayment"] += breakdown.prepayment
+            out["area"] += breakdown.billing_area
+            if facts[account.id].price_class in RESIDENTIAL_PRICE:
+                out["res_area"] += breakdown.billing_area
+                out["res_revenue"] += breakdown.prepayment
+    return out
 
 
 def season_totals_compute(company, start_year: int) -> dict:
@@ -63,22 +97,19 @@ def season_totals_compute(company, start_year: int) -> dict:
     )
     for row in groups:
         by_class[row["price_class"]][row["method"]] = row["n"]
-    unsettled = season_accounts_unsettled(company, start_year)
-    # An exception not yet settled counts at its prepayment (§8).
-    prepayment = LedgerEntry.objects.filter(
-        account__in=unsettled, season_year=start_year, kind=LedgerEntry.Kind.PREPAYMENT_DUE
-    ).aggregate(total=Sum("amount"))["total"]
-    exceptions_prepayment = cents(prepayment)
+    unsettled = unsettled_at_prepayment(season_accounts_unsettled(company, start_year), start_year)
     money = {
         key: cents(sums[key])
         for key in ("revenue", "hardship", "cap", "area", "res_area", "res_revenue", "refunds", "supplements")
     }
-    money["revenue"] += exceptions_prepayment
+    for key in ("area", "res_area", "res_revenue"):
+        money[key] += unsettled[key]
+    money["revenue"] += unsettled["prepayment"]
     return {
         "statements": sums["statements"],
         "last_statement_id": sums["last_statement_id"],
-        "exceptions": unsettled.count(),
-        "exceptions_prepayment": exceptions_prepayment,
+        "exceptions": unsettled["accounts"],
+        "exceptions_prepayment": unsettled["prepayment"],
         "accounts_by_class": dict(by_class),
         **money,
     }

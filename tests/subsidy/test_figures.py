@@ -130,7 +130,7 @@ def test_the_query_count_is_fixed_whatever_the_accounts():
         with CaptureQueriesContext(connection) as queries:
             claim_figures(company, SEASON)
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 6
+    assert counts[0] == counts[1] == 13
 
 
 def test_the_job_records_the_totals_and_the_figures_and_shows_progress():
