@@ -130,5 +130,3 @@ def season_totals_stale(totals: SeasonTotals) -> bool:
     if totals.last_statement_id is not None:
         newer = newer.filter(id__gt=totals.last_statement_id)
     return newer.exists()
-
-
