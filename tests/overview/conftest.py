@@ -81,7 +81,7 @@ def build_season() -> Season:
 
     other = CompanyFactory()
     other_manager = MembershipFactory(organisation=other, role=Role.MANAGER, user__username="m2").user
-    stranger = make_account(company=other, premises__building__code="X1", number="9001")
+    stranger = make_account(company=other, premises__building__code="X1", number="OTHER-9001")
     charge(stranger, "999.00")
     pay(stranger, "999.00", channel=Channel.CASH)
     return Season(company, manager, clerk, east, west, route, other_manager)

@@ -36,7 +36,7 @@ def test_the_default_season_is_the_latest_with_money_in_the_ledger(season):
     ]
     assert table(html, "routes") == [["R1 东线", "2"], ["R2 西线", "0"]]
     assert re.search(r'id="season-unsettled">2<', html)
-    assert "9001" not in html and "X1" not in html  # the other company's account and building
+    assert "OTHER-9001" not in html and "X1 " not in html  # the other company's account and building
 
 
 def test_the_charts_draw_the_same_figures_from_a_json_script(season):
