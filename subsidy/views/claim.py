@@ -28,10 +28,12 @@ class BadInput(ValueError):
 
 
 def _render(request, claim, *, errors=None, posted=None, status=200):
-    page, posted = claim_page(request.user, claim), posted or {}
+    page, posted, errors = claim_page(request.user, claim), posted or {}, errors or {}
     context = {
         "page": page,
-        "errors": errors or {},
+        "errors": errors,
+        # A refused step whose form the page does not offer (no longer, or never to this user).
+        "stray_error": next((error for step, error in errors.items() if step not in page.steps), None),
         "posted": posted,
         # The review form's cost items with what was typed in them, when a refusal shows it again.
         "adjust_rows": [

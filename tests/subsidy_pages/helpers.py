@@ -15,3 +15,18 @@ def queue_sections(response) -> tuple[list[int], list[int]]:
     assert response.status_code == 200
     html = response.content.decode()
     return _ids(html, "waiting"), _ids(html, "claims")
+
+
+STEP_FORM = re.compile(r'action="/subsidy/claims/\d+/([a-z_]+)/"')
+
+
+def forms_on(html: str) -> set[str]:
+    """The steps the page offers a form for."""
+    return set(STEP_FORM.findall(html))
+
+
+def part(html: str, element_id: str) -> str:
+    """The element with this id, up to the end of its tag (section, li or form): enough to read."""
+    match = re.search(rf'<(section|li|form|ol|ul)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', html, re.S)
+    assert match, f"no #{element_id}"
+    return match.group(2)

@@ -64,4 +64,3 @@ def test_in_english():
 
 def test_an_unknown_cost_category_is_shown_as_stored():
     assert cost_category_label("heat_pumps") == "heat_pumps"
-
