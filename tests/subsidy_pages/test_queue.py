@@ -92,7 +92,7 @@ def test_the_queue_costs_the_same_queries_for_one_claim_or_many(client, manager,
     assert len(five.captured_queries) == len(one.captured_queries) <= QUEUE_QUERIES
 
 
-def test_a_bureau_holding_only_the_fund_audit_duty_lands_on_the_queue(client):
+def test_a_bureau_holding_only_the_fund_audit_duty_lands_on_the_queue(client, db):
     bureau = BureauFactory(duties=[Duty.FUND_AUDIT])
     user = MembershipFactory(organisation=bureau, role=Role.OFFICER).user
     client.force_login(user)

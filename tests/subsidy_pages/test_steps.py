@@ -37,10 +37,7 @@ def test_a_round_trip_through_the_pages(client, manager, officer):
     # By hand (POLICY.md §8): cost 26000 − 1000 = 25000; res_cost 25000 × 300 ÷ 800 = 9375.00;
     # inversion 9375 − 4500 = 4875.00; eligible 225 + 600 + 4875 = 5700.00; actual loss
     # 25000 − 21175 = 3825.00; claim min(5700, 3825) − 500 = 3325.00.
-    assert (
-        claim.approved_amount == claim.figures["claim"] == "3325.00"
-        or str(claim.approved_amount) == "3325.00"
-    )
+    assert claim.figures["claim"] == "3325.00" and claim.approved_amount == Decimal("3325.00")
     assert claim.paid_on == datetime.date(2020, 9, 1)
     adjustment = ClaimAdjustment.objects.get()
     assert (adjustment.category, adjustment.reason) == ("wages", "临时工工资不属供暖成本")
