@@ -1,6 +1,11 @@
 """Reading the claim pages back: which claims a queue lists, and a page's parts by id."""
 
 import re
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from subsidy.services import claims as claim_services
+from tests.subsidy_claims.helpers import COST_ITEMS, EXAMPLE_11
 
 CLAIM_LINK = re.compile(r'href="/subsidy/claims/(\d+)/"')
 
@@ -30,3 +35,14 @@ def part(html: str, element_id: str) -> str:
     match = re.search(rf'<(section|li|form|ol|ul)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', html, re.S)
     assert match, f"no #{element_id}"
     return match.group(2)
+
+
+@contextmanager
+def stand_in_figures():
+    """The claim tests' figures (POLICY.md §9 example 11) in place of subsidy.selectors.figures, for
+    building a claim outside tests/subsidy_claims' autouse fixture."""
+    with (
+        patch.object(claim_services, "season_figures", lambda company, start_year: dict(EXAMPLE_11)),
+        patch.object(claim_services, "declared_cost_items", lambda company, start_year: dict(COST_ITEMS)),
+    ):
+        yield
