@@ -27,6 +27,7 @@ from heating.views import readings as reading_views
 api_v1 = [
     path("quote", QuoteView.as_view(), name="quote"),
     path("", include("heating.api.urls")),
+    path("", include("subsidy.api.urls")),
 ]
 
 urlpatterns = [
