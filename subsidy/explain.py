@@ -10,6 +10,23 @@ from django.utils.translation import gettext_lazy
 
 NOTICE_CODE = "源政办字〔2019〕54号"  # the notice whose §七 grants the subsidy
 NOTICE_SECTION = "§七"
+# Every term of POLICY.md §8, in its order: claim_terms explains them in this order.
+TERMS = (
+    "revenue",
+    "hardship",
+    "cap",
+    "cost",
+    "area",
+    "res_area",
+    "res_revenue",
+    "res_cost",
+    "inversion",
+    "eligible",
+    "actual_loss",
+    "connection_fees",
+    "offset",
+    "claim",
+)
 
 # The declared cost's categories (issue 10); an unknown one is shown as stored.
 COST_CATEGORIES = {

@@ -15,25 +15,10 @@ from heating.api.auth import CompanyTokenAuthentication
 from heating.api.schema import NO_SUCH_PAGE, UNAUTHORIZED
 from heating.models import ApiToken
 from heating.models.policy import season_name
+from subsidy.explain import TERMS
 from subsidy.models import Claim, ClaimEvent, ClaimReview
 from subsidy.selectors.claims import token_claims, visible_claims
 
-TERMS = (
-    "revenue",
-    "hardship",
-    "cap",
-    "cost",
-    "area",
-    "res_area",
-    "res_revenue",
-    "res_cost",
-    "inversion",
-    "eligible",
-    "actual_loss",
-    "connection_fees",
-    "offset",
-    "claim",
-)
 _MONEY = {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "example": "4325.00"}
 _FIGURES = {
     "type": "object",
