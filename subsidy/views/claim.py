@@ -21,6 +21,7 @@ from subsidy.services import claims as services
 from subsidy.services.review import claim_review_record
 
 MAX_TEXT = 2000
+MAX_AMOUNT = 20  # characters of a typed amount
 
 
 class BadInput(ValueError):
@@ -37,7 +38,11 @@ def _render(request, claim, *, errors=None, posted=None, status=200):
         "posted": posted,
         # The review form's cost items with what was typed in them, when a refusal shows it again.
         "adjust_rows": [
-            (row, posted.get(f"amount-{row.category}", ""), posted.get(f"reason-{row.category}", ""))
+            (
+                row,
+                posted.get(f"amount-{row.category}", "")[:MAX_AMOUNT],
+                posted.get(f"reason-{row.category}", ""),
+            )
             for row in page.costs
         ],
         "today": timezone.localdate().isoformat(),
@@ -63,7 +68,7 @@ def _adjustments(request, claim) -> list[tuple[str, str, str]]:
     items = claim.current_version.cost_items if claim.current_version else {}
     changed = []
     for category in items:
-        amount = request.POST.get(f"amount-{category}", "").strip()[:20]
+        amount = request.POST.get(f"amount-{category}", "").strip()[:MAX_AMOUNT]
         if amount:
             changed.append((category, amount, _text(request, f"reason-{category}")))
     return changed
