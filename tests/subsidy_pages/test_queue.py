@@ -97,3 +97,20 @@ def test_a_bureau_holding_only_the_fund_audit_duty_lands_on_the_queue(client, db
     user = MembershipFactory(organisation=bureau, role=Role.OFFICER).user
     client.force_login(user)
     assert client.get("/start/").url == "/subsidy/"
+
+
+def test_the_bureaus_todo_link_is_current_on_its_queue(client, officer):
+    client.force_login(officer["SJJ"])
+    assert 'href="/bureau/" aria-current="page"' in client.get("/subsidy/").content.decode()
+
+
+def test_a_manager_reaches_the_claims_from_the_navigation(client, manager):
+    client.force_login(manager)
+    assert 'href="/subsidy/"' in client.get("/company/").content.decode()
+
+
+def test_heating_lands_a_bureau_on_its_own_inbox_when_no_app_offers_a_page(client, officer, settings):
+    settings.BUREAU_LANDINGS = []
+    client.force_login(officer["CZJ"])
+    assert client.get("/start/").url == "/bureau/"
+    assert client.get("/bureau/").status_code == 200

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from subsidy.models import Claim, ClaimAdjustment, ClaimReview
+from tests.factories import make_account
+from tests.settlement.helpers import settle
 from tests.subsidy_claims.helpers import approved, paid, reviewed, submitted
 
 from .helpers import part
@@ -133,3 +135,15 @@ def test_an_unknown_step_or_a_get_is_not_a_step(client, manager):
 def test_a_bureau_without_a_subsidy_duty_gets_404_for_a_step(client, manager, officer):
     claim = submitted(manager)
     assert post(client, officer["JTJ"], claim, "review").status_code == 404
+
+
+def test_a_stale_claim_recomputed_from_its_page_gets_a_new_version_and_fresh_reviews(
+    client, manager, officer, company
+):
+    claim = reviewed(manager, officer)
+    settle(company, make_account(company=company))
+    assert post(client, officer["CZJ"], claim, "approve").status_code == 400  # stale: finance waits
+    assert post(client, officer["ZJJ"], claim, "recompute", comment="重新结算").status_code == 302
+    claim.refresh_from_db()
+    assert (claim.state, claim.current_version.number) == (Claim.State.SUBMITTED, 2)
+    assert not ClaimReview.objects.filter(claim=claim, decision=ClaimReview.Decision.APPROVED).exists()
