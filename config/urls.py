@@ -27,6 +27,7 @@ from heating.views import readings as reading_views
 api_v1 = [
     path("quote", QuoteView.as_view(), name="quote"),
     path("", include("heating.api.urls")),
+    path("", include("subsidy.api.urls")),
 ]
 
 urlpatterns = [
@@ -75,6 +76,7 @@ urlpatterns = [
     path("company/notices/", notices.notices, name="notices"),
     path("company/notices/<int:pk>.pdf", notices.notices_download, name="notices-download"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
+    path("subsidy/", include("subsidy.urls")),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
     path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),

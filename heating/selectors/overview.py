@@ -2,7 +2,9 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.module_loading import import_string
 
 from heating.models import ApiToken, ImportBatch, Membership, Organisation, Reading, Role
 from heating.models.policy import season_days, season_name
@@ -75,12 +77,23 @@ def is_bureau_officer(user) -> bool:
     )
 
 
+def bureau_work_page(user) -> str | None:
+    """The URL name of a bureau officer's own work, from the first of settings.BUREAU_LANDINGS (dotted
+    paths of `(user) -> URL name or None`) that has one: apps built on heating (the subsidy claims)
+    offer their pages there, so that heating never imports them."""
+    for provider in settings.BUREAU_LANDINGS:
+        page = import_string(provider)(user)
+        if page:
+            return page
+    return None
+
+
 def landing_page(user, membership) -> str:
     """The URL name a signed-in user starts from: the work of their role, a resident's homes."""
     if membership is not None:
         return "company-overview" if membership.role == Role.MANAGER else "counter"
     if is_bureau_officer(user):
-        return "bureau-inbox"
+        return bureau_work_page(user) or "bureau-inbox"
     if resident_accounts(user).exists():
         return "homes"
     return "home"

@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating.models import Duty
-from heating.selectors.overview import company_overview, is_bureau_officer, landing_page, overview_season
+from heating.selectors.overview import (
+    bureau_work_page,
+    company_overview,
+    is_bureau_officer,
+    landing_page,
+    overview_season,
+)
 from heating.selectors.scope import bureau_duties, company_membership, company_staff_required
 
 from .seasons import BadSeason, bad_season_page, season_named
@@ -58,8 +64,12 @@ def _charts(overview) -> dict:
 
 @login_required
 def bureau_inbox(request):
-    """待办: what awaits a county bureau. Nothing yet: subsidy claims and reviews will be listed here."""
+    """待办: what awaits a county bureau: the page of its own work when an app offers one (the subsidy
+    queue for a bureau with a subsidy duty), else this page."""
     if not is_bureau_officer(request.user):
         raise PermissionDenied
+    work = bureau_work_page(request.user)
+    if work:
+        return redirect(work)
     oversees_refunds = Duty.REFUND_OVERSIGHT in bureau_duties(request.user)
     return render(request, "heating/bureau_inbox.html", {"oversees_refunds": oversees_refunds})

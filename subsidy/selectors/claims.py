@@ -93,3 +93,8 @@ def claim_is_stale(claim: Claim) -> bool:
 
 def claim_history(claim: Claim) -> QuerySet[ClaimEvent]:
     return claim.events.select_related("organisation", "version").order_by("id")
+
+
+def token_claims(company) -> QuerySet[Claim]:
+    """What a company's API token sees: that company's claims."""
+    return Claim.objects.filter(company=company)

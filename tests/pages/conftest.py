@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from heating.models import ApiToken, ImportBatch, Reading, Role
+from heating.models import ApiToken, Duty, ImportBatch, Reading, Role
 from heating.services.receipts import payment_take
+from subsidy.services.claims import claim_create, claim_submit
 from tests.factories import (
     BureauFactory,
     CompanyFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
 )
 from tests.readings.helpers import building_with_meters
 from tests.settlement.helpers import pay, settle
+from tests.subsidy_pages.helpers import stand_in_figures
 from tests.test_calculator_page import load_policy_2019
 
 
@@ -40,6 +42,8 @@ class County:
     token: object
     receipt: object
     home: object  # the resident's, settled for 2019-2020: their bill has a statement
+    reviewer: object  # an officer of the bureau that reviews subsidy claims
+    claim: object  # the company's subsidy claim for 2019-2020, submitted and awaiting the reviewer
 
 
 def person(username, last, first):
@@ -115,6 +119,11 @@ def build_county() -> County:
     pay(home, "2000.00")
     load_policy_2019()  # a transactional test before this one may have flushed it
     settle(company, home)
+    reviewer = person("housing", "赵", "立新")
+    housing = BureauFactory(name="沂源县住房和城乡建设局", duties=[Duty.SUBSIDY_LEAD])
+    MembershipFactory(user=reviewer, organisation=housing, role=Role.OFFICER)
+    with stand_in_figures():
+        claim = claim_submit(user=manager, claim_id=claim_create(user=manager, start_year=2019).id)
     return County(
         company,
         clerk,
@@ -129,6 +138,8 @@ def build_county() -> County:
         token,
         receipt,
         home,
+        reviewer,
+        claim,
     )
 
 

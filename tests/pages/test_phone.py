@@ -35,6 +35,7 @@ def pages_of(county):
     pk, serial, building, route = county.refused.pk, county.meter.serial, county.building.pk, county.route.pk
     number = county.meter.account.number
     bill = f"/me/{county.company.code}/{county.home.number}/2019-2020/"
+    claim = f"/subsidy/claims/{county.claim.pk}/"
     return [
         ("anonymous", "/", 200, True),
         ("anonymous", "/calculator/", 200, True),
@@ -94,6 +95,14 @@ def pages_of(county):
         ("officer", "/bureau/refunds/", 403, True),
         ("officer", "/company/totals/?season=2019-2020", 403, True),
         ("officer", bill, 404, True),
+        ("manager", "/subsidy/", 200, True),
+        ("manager", "/subsidy/claims/new/", 200, True),
+        ("manager", claim, 200, True),
+        ("reviewer", "/subsidy/", 200, True),
+        ("reviewer", claim, 200, True),
+        # The county's finance bureau holds no subsidy duty here: no queue, and the claim is not there.
+        ("officer", "/subsidy/", 403, True),
+        ("officer", claim, 404, True),
     ]
 
 
