@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from subsidy.formula import figures_at_cost
 from subsidy.explain import TERMS, claim_terms, cost_category_label
+from subsidy.formula import figures_at_cost
 from tests.subsidy_claims.helpers import EXAMPLE_11
 
 
