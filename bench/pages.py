@@ -146,9 +146,16 @@ def activate(client, company, account, code: str) -> str | None:
             f"pages: /activate/ answered {page.status_code}: no resident holds the account", file=sys.stderr
         )
         return None
-    form = FormFields()
-    form.feed(page.content.decode())
-    client.post("/activate/" + query, activation_data(form.fields, company.code, account.number, code))
+    address = "/activate/" + query
+    # The code first, then (on the page it leads to) the password and the phone number.
+    for _step in range(3):
+        form = FormFields()
+        form.feed(page.content.decode())
+        answer = client.post(address, activation_data(form.fields, company.code, account.number, code))
+        address = answer.get("Location", "")
+        if answer.status_code != 302 or not address.startswith("/activate/"):
+            break
+        page = client.get(address)
     if client.get("/me/").status_code != 200:
         client.post("/accounts/login/", {"username": PHONE, "password": PASSWORD})
     if client.get("/me/").status_code != 200:
