@@ -2,32 +2,18 @@
 with how it follows from the ones above, in words and with the claim's own numbers. Pure: no database."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from subsidy.formula import ClaimFigures
 from subsidy.models.costs import COST_CATEGORIES
 
 NOTICE_CODE = "源政办字〔2019〕54号"  # the notice whose §七 grants the subsidy
 NOTICE_SECTION = "§七"
 # Every term of POLICY.md §8, in its order: claim_terms explains them in this order.
-TERMS = (
-    "revenue",
-    "hardship",
-    "cap",
-    "cost",
-    "area",
-    "res_area",
-    "res_revenue",
-    "res_cost",
-    "inversion",
-    "eligible",
-    "actual_loss",
-    "connection_fees",
-    "offset",
-    "claim",
-)
+TERMS = tuple(field.name for field in fields(ClaimFigures) if field.name != "exceptions")
 
 
 

@@ -9,28 +9,13 @@ from subsidy.services.claims import (
     claim_review_approve,
     claim_submit,
 )
+from tests.subsidy.test_formula import EXAMPLE_11_FIGURES
 
 SEASON = 2019
 REVIEWERS = ("ZJJ", "FGJ", "SJJ")
 
-# POLICY.md §9 example 11, the figures the contract's `as_json` gives.
-EXAMPLE_11 = {
-    "revenue": "21175.00",
-    "hardship": "225.00",
-    "cap": "600.00",
-    "cost": "26000.00",
-    "area": "800.00",
-    "res_area": "300.00",
-    "res_revenue": "4500.00",
-    "res_cost": "9750.00",
-    "inversion": "5250.00",
-    "eligible": "6075.00",
-    "actual_loss": "4825.00",
-    "connection_fees": "1000.00",
-    "offset": "500.00",
-    "claim": "4325.00",
-    "exceptions": 0,
-}
+# POLICY.md §9 example 11, the figures the contract's `as_json` gives, and its cost by category.
+EXAMPLE_11 = EXAMPLE_11_FIGURES
 COST_ITEMS = {"fuel": "15000.00", "electricity": "4000.00", "wages": "5000.00", "other": "2000.00"}
 
 
