@@ -30,7 +30,6 @@ TERMS = (
 )
 
 
-
 @dataclass(frozen=True)
 class Term:
     name: str
