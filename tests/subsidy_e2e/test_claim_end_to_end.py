@@ -18,12 +18,11 @@ from subsidy.services.review import claim_review_record
 from tests.factories import (
     BureauFactory,
     CompanyFactory,
-    LowIncomeCertificateFactory,
     MembershipFactory,
     make_account,
 )
-from tests.settlement.helpers import SEASON, pay, season_readings, settle
-from tests.subsidy.helpers import costs, return_fees
+from tests.settlement.helpers import SEASON, pay, settle
+from tests.subsidy.helpers import costs, example_11_accounts, return_fees
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -52,24 +51,9 @@ BY_HAND = D("4645.00")
 
 
 def settled_season(company):
-    third = make_account(company=company, metered=True, area="100.00")
-    season_readings(third, "100.000000", "120.000000")
-    fifth = make_account(company=company, metered=True, area="100.00")
-    season_readings(fifth, "100.000000", "160.000000")
-    sixth = make_account(company=company, metered=True, area="100.00")
-    season_readings(sixth, "100.000000", "120.000000")
-    LowIncomeCertificateFactory(account=sixth)
-    seventh = make_account(company=company, area="500.00", price_class="non_residential")
-    for account, prepaid in (
-        (third, "2100.00"),
-        (fifth, "2100.00"),
-        (sixth, "1575.00"),
-        (seventh, "17500.00"),
-    ):
-        pay(account, prepaid)
-    unsettled = make_account(company=company, area="80.00")
-    pay(unsettled, "1680.00")
-    settle(company, third, fifth, sixth, seventh)
+    accounts = example_11_accounts(company)
+    pay(make_account(company=company, area="80.00"), "1680.00")  # left unsettled
+    settle(company, *accounts)
 
 
 def officers():
@@ -92,6 +76,7 @@ def test_a_settled_season_is_claimed_reviewed_approved_and_paid_for_the_amount_w
     assert (totals.statements, totals.exceptions, totals.exceptions_prepayment) == (4, 1, D("1680.00"))
     assert (totals.revenue, totals.hardship, totals.cap) == (D("22855.00"), D("225.00"), D("600.00"))
     assert (totals.area, totals.res_area, totals.res_revenue) == (D("880.00"), D("380.00"), D("6180.00"))
+    assert (figures.revenue, figures.claim) == (D("22855.00"), D("0.00"))  # no cost declared yet
 
     cost_declare(
         company=company,

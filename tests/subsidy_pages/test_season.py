@@ -141,3 +141,13 @@ def test_nobody_else_opens_a_statement_and_no_statement_outside_the_claims_seaso
         assert get(client, user, f"/subsidy/claims/{claim.pk}/statements/{pk}/").status_code == 404
     for user in (officer["JTJ"], other_manager):
         assert get(client, user, f"/subsidy/claims/{claim.pk}/accounts/").status_code == 404
+
+
+def test_hostile_numbers_are_a_404_or_the_nearest_page_never_a_500(client, company, manager):
+    season(company, homes=1)
+    claim = submitted(manager)
+    client.force_login(manager)
+    for url in (f"/subsidy/claims/{claim.pk}/statements/{10**30}/", f"/subsidy/claims/{10**30}/accounts/"):
+        assert client.get(url).status_code == 404
+    last = client.get(f"/subsidy/claims/{claim.pk}/accounts/?page={10**30}&exceptions_page=-1")
+    assert last.status_code == 200 and last.content.decode().count("<tr>") == 2 + 3 + 1
