@@ -16,7 +16,6 @@ NOTICE_SECTION = "§七"
 TERMS = tuple(field.name for field in fields(ClaimFigures) if field.name != "exceptions")
 
 
-
 @dataclass(frozen=True)
 class Term:
     name: str

@@ -41,15 +41,14 @@ def season_accounts_unsettled(company, start_year: int):
     )
 
 
-def unsettled_at_prepayment(accounts, start_year: int, chunk: int = 5000) -> dict:
-    """§8's terms of accounts not settled yet, each at its prepayment: the engine's (by area, §四) with
-    its billing area, counted in the residential-price sums by its price class; an account whose facts
-    the engine cannot bill counts at the prepayment charged in the ledger, if any, and no area. A fixed
-    number of queries per chunk of accounts."""
-    accounts = list(accounts.only("id", "premises_id", "opened_on", "closed_on"))
-    out = {"accounts": len(accounts)} | dict.fromkeys(("prepayment", "area", "res_area", "res_revenue"), ZERO)
+def unsettled_prepayments(accounts, start_year: int, chunk: int = 5000):
+    """Each account not settled yet at its prepayment, as (account, prepayment, billing area, price
+    class): the engine's (by area, §四); an account whose facts the engine cannot bill at the
+    prepayment charged in the ledger, if any, with no area and no class. A fixed number of queries per
+    chunk of accounts."""
+    accounts = list(accounts.only("id", "number", "premises_id", "opened_on", "closed_on"))
     if not accounts:
-        return out
+        return
     terms = policy_for_season(start_year).terms()
     for part in chunks(accounts, chunk):
         facts = facts_for_season(part, start_year)
@@ -60,13 +59,22 @@ def unsettled_at_prepayment(accounts, start_year: int, chunk: int = 5000) -> dic
             except BillingError:
                 breakdown = None
             if breakdown is None:
-                out["prepayment"] += cents(charged.get(account.id))
-                continue
-            out["prepayment"] += breakdown.prepayment
-            out["area"] += breakdown.billing_area
-            if facts[account.id].price_class in RESIDENTIAL_PRICE:
-                out["res_area"] += breakdown.billing_area
-                out["res_revenue"] += breakdown.prepayment
+                yield account, cents(charged.get(account.id)), ZERO, None
+            else:
+                yield account, breakdown.prepayment, breakdown.billing_area, facts[account.id].price_class
+
+
+def unsettled_at_prepayment(accounts, start_year: int, chunk: int = 5000) -> dict:
+    """§8's terms of accounts not settled yet, each at its prepayment (unsettled_prepayments), counted
+    in the residential-price sums by its price class."""
+    out = {"accounts": 0} | dict.fromkeys(("prepayment", "area", "res_area", "res_revenue"), ZERO)
+    for _account, prepayment, area, price_class in unsettled_prepayments(accounts, start_year, chunk):
+        out["accounts"] += 1
+        out["prepayment"] += prepayment
+        out["area"] += area
+        if price_class in RESIDENTIAL_PRICE:
+            out["res_area"] += area
+            out["res_revenue"] += prepayment
     return out
 
 

@@ -1,6 +1,7 @@
 """What the claim's page shows a given user: the §8 terms of the current figures, the cost items with
-their adjustments, the review slots, the history, and which steps this user may take now. A fixed
-number of queries whatever the number of events, adjustments or slots."""
+their adjustments, the review slots, the history, which steps this user may take now and the sums of
+the season's statements. A fixed number of queries whatever the number of events, adjustments, slots
+or accounts."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,6 +10,7 @@ from heating.models import Duty, Membership, Organisation, Role
 from heating.selectors.scope import company_membership
 from subsidy.explain import Term, claim_terms, cost_category_label
 from subsidy.models import Claim, ClaimEvent, ClaimReview
+from subsidy.selectors.claim_accounts import SeasonSummary, season_summary
 from subsidy.selectors.claims import claim_history, claim_is_stale
 
 State = Claim.State
@@ -48,6 +50,7 @@ class ClaimPage:
     stale: bool
     history: list[ClaimEvent]
     steps: frozenset[str]
+    season: SeasonSummary  # the season's statements behind the figures, as they are now
 
 
 def viewer_of(user) -> Viewer:
@@ -128,4 +131,5 @@ def claim_page(user, claim: Claim) -> ClaimPage:
         stale=stale,
         history=history,
         steps=allowed_steps(viewer_of(user), claim, reviews, stale),
+        season=season_summary(claim),
     )

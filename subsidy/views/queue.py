@@ -1,4 +1,5 @@
-"""The subsidy queue: a bureau's landing page (settings.BUREAU_LANDINGS) and a company's claims."""
+"""The subsidy queue: a bureau's landing page (settings.BUREAU_LANDINGS) and a company's claims, with
+their losses by cause."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 from heating.models import Duty, Role
 from heating.selectors.scope import bureau_duties, company_membership
 from subsidy.selectors.claims import SUBSIDY_DUTIES, awaiting, visible_claims
+from subsidy.selectors.losses import losses_by_cause, losses_chart
 
 
 @never_cache
@@ -21,9 +23,13 @@ def claim_queue(request):
     membership = company_membership(request.user)
     if not (duties & SUBSIDY_DUTIES or membership or request.user.is_superuser):
         raise PermissionDenied
+    claims = list(visible_claims(request.user).select_related("company"))
+    losses = losses_by_cause(claims)
     context = {
         "waiting": list(awaiting(request.user)),
-        "claims": list(visible_claims(request.user).select_related("company")),
+        "claims": claims,
+        "losses": losses,
+        "loss_chart": losses_chart(losses),
         "may_create": membership is not None and membership.role == Role.MANAGER,
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
     }

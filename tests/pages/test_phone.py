@@ -36,6 +36,7 @@ def pages_of(county):
     number = county.meter.account.number
     bill = f"/me/{county.company.code}/{county.home.number}/2019-2020/"
     claim = f"/subsidy/claims/{county.claim.pk}/"
+    statement = f"{claim}statements/{county.home.statements.get().pk}/"
     return [
         ("anonymous", "/", 200, True),
         ("anonymous", "/calculator/", 200, True),
@@ -100,9 +101,15 @@ def pages_of(county):
         ("manager", claim, 200, True),
         ("reviewer", "/subsidy/", 200, True),
         ("reviewer", claim, 200, True),
+        ("manager", f"{claim}accounts/", 200, True),
+        ("reviewer", f"{claim}accounts/", 200, True),
+        ("manager", statement, 200, True),
+        ("reviewer", statement, 200, True),
         # The county's finance bureau holds no subsidy duty here: no queue, and the claim is not there.
         ("officer", "/subsidy/", 403, True),
         ("officer", claim, 404, True),
+        ("officer", f"{claim}accounts/", 404, True),
+        ("officer", statement, 404, True),
     ]
 
 

@@ -1,4 +1,5 @@
-"""People and inputs for the subsidy tests: a company's manager, the finance bureau's officer."""
+"""People and inputs for the subsidy tests: a company's manager, the finance bureau's officer, the
+accounts of POLICY.md §9 example 11."""
 
 import datetime
 from decimal import Decimal
@@ -7,7 +8,8 @@ from heating.models import Duty, Role
 from subsidy.models import COST_CATEGORIES
 from subsidy.services.costs import cost_declare
 from subsidy.services.fees import connection_fee_correct, connection_fee_record
-from tests.factories import BureauFactory, MembershipFactory
+from tests.factories import BureauFactory, LowIncomeCertificateFactory, MembershipFactory, make_account
+from tests.settlement.helpers import pay, season_readings
 
 D = Decimal
 
@@ -53,3 +55,23 @@ def subsidy_inputs(company, season=2019):
     finance = finance_officer()
     fee = return_fees(company, season, "500.00", finance)
     connection_fee_correct(fee=fee, amount=D("100.00"), reason="多登记", user=finance)
+
+
+def example_11_accounts(company):
+    """POLICY.md §9 accounts #3, #5, #6 and #7, each paid its prepayment, not settled yet."""
+    third = make_account(company=company, metered=True, area="100.00")
+    season_readings(third, "100.000000", "120.000000")  # 20 GJ
+    fifth = make_account(company=company, metered=True, area="100.00")
+    season_readings(fifth, "100.000000", "160.000000")  # 60 GJ: past the cap
+    sixth = make_account(company=company, metered=True, area="100.00")
+    season_readings(sixth, "100.000000", "120.000000")
+    LowIncomeCertificateFactory(account=sixth)
+    seventh = make_account(company=company, area="500.00", price_class="non_residential")
+    for account, prepaid in (
+        (third, "2100.00"),
+        (fifth, "2100.00"),
+        (sixth, "1575.00"),
+        (seventh, "17500.00"),
+    ):
+        pay(account, prepaid)
+    return third, fifth, sixth, seventh

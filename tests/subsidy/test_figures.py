@@ -23,10 +23,10 @@ from tests.factories import (
     MembershipFactory,
     make_account,
 )
-from tests.settlement.helpers import SEASON, pay, season_readings, settle
+from tests.settlement.helpers import SEASON, pay, settle
 from tests.settlement.test_season_totals import household_without_discount, varied
 
-from .helpers import declare, manager_of, return_fees
+from .helpers import declare, example_11_accounts, manager_of, return_fees
 from .test_formula import EXAMPLE_11_FIGURES
 
 pytestmark = pytest.mark.django_db
@@ -35,21 +35,7 @@ D = Decimal
 
 def example_11(company):
     """POLICY.md §9 accounts #3, #5, #6 and #7, each paid its prepayment, settled."""
-    third = make_account(company=company, metered=True, area="100.00")
-    season_readings(third, "100.000000", "120.000000")  # 20 GJ
-    fifth = make_account(company=company, metered=True, area="100.00")
-    season_readings(fifth, "100.000000", "160.000000")  # 60 GJ: past the cap
-    sixth = make_account(company=company, metered=True, area="100.00")
-    season_readings(sixth, "100.000000", "120.000000")
-    LowIncomeCertificateFactory(account=sixth)
-    seventh = make_account(company=company, area="500.00", price_class="non_residential")
-    for account, prepaid in (
-        (third, "2100.00"),
-        (fifth, "2100.00"),
-        (sixth, "1575.00"),
-        (seventh, "17500.00"),
-    ):
-        pay(account, prepaid)
+    example_11_accounts(company)
     settle(company)
 
 

@@ -14,8 +14,8 @@ from .helpers import forms_on, part
 
 URL = "/subsidy/claims/{}/"
 # Session, user, the claim, viewer's membership and duties, reviews, adjustments, history, the
-# statements marker, the navigation.
-CLAIM_QUERIES = 12
+# statements marker, the season's statement sums and unsettled accounts, the navigation.
+CLAIM_QUERIES = 14
 
 
 def page(client, user, claim):
