@@ -67,7 +67,11 @@ def _declare(request, start_year: int) -> tuple[dict, dict]:
         return form, errors
     try:
         cost_declare(
-            company=request.company, start_year=start_year, user=request.user, amounts=amounts, note=form["note"]
+            company=request.company,
+            start_year=start_year,
+            user=request.user,
+            amounts=amounts,
+            note=form["note"],
         )
     except ValidationError as refused:
         return form, refused.message_dict if hasattr(refused, "error_dict") else {"all": refused.messages}

@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from heating.models import Duty, Organisation
-from heating.selectors.statements import season_from_name
 from heating.selectors.scope import bureau_duties
+from heating.selectors.statements import season_from_name
 from subsidy.models import ConnectionFee
 from subsidy.selectors.inputs import connection_fee_groups
 from subsidy.services.fees import connection_fee_correct, connection_fee_record
@@ -92,7 +92,10 @@ def fee_correct(request, pk: int):
     """Take back part or all of a recorded return, with the reason."""
     _finance_only(request)
     fee = get_object_or_404(ConnectionFee, pk=pk)
-    correction = {"amount": request.POST.get("amount", "")[:30], "reason": request.POST.get("reason", "")[:500]}
+    correction = {
+        "amount": request.POST.get("amount", "")[:30],
+        "reason": request.POST.get("reason", "")[:500],
+    }
     amount = typed_amount(correction["amount"])
     if amount is None:
         errors = {"amount": [_("请填写金额，如 1680.00。")]}

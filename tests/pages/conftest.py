@@ -44,6 +44,7 @@ class County:
     home: object  # the resident's, settled for 2019-2020: their bill has a statement
     reviewer: object  # an officer of the bureau that reviews subsidy claims
     claim: object  # the company's subsidy claim for 2019-2020, submitted and awaiting the reviewer
+    treasurer: object  # an officer of the bureau that approves subsidy and records connection fees
 
 
 def person(username, last, first):
@@ -124,6 +125,10 @@ def build_county() -> County:
     MembershipFactory(user=reviewer, organisation=housing, role=Role.OFFICER)
     with stand_in_figures():
         claim = claim_submit(user=manager, claim_id=claim_create(user=manager, start_year=2019).id)
+    treasurer = person("treasury", "钱", "国栋")
+    MembershipFactory(
+        user=treasurer, organisation=BureauFactory(duties=[Duty.SUBSIDY_APPROVE]), role=Role.OFFICER
+    )
     return County(
         company,
         clerk,
@@ -140,6 +145,7 @@ def build_county() -> County:
         home,
         reviewer,
         claim,
+        treasurer,
     )
 
 

@@ -103,6 +103,9 @@ def pages_of(county):
         # The county's finance bureau holds no subsidy duty here: no queue, and the claim is not there.
         ("officer", "/subsidy/", 403, True),
         ("officer", claim, 404, True),
+        ("manager", "/subsidy/costs/?season=2019-2020", 200, True),
+        ("treasurer", "/subsidy/fees/", 200, True),
+        ("officer", "/subsidy/fees/", 403, True),
     ]
 
 

@@ -70,7 +70,9 @@ def test_a_bad_amount_is_a_field_error_and_nothing_is_declared(client, company, 
 
 def test_a_declaration_s_files_upload_and_download(client, company, manager):
     declare(company, SEASON, "1000.00", manager)
-    response = client.post(URL, {"action": "attach", "file": SimpleUploadedFile("审计报告.pdf", PDF, "application/pdf")})
+    response = client.post(
+        URL, {"action": "attach", "file": SimpleUploadedFile("审计报告.pdf", PDF, "application/pdf")}
+    )
     assert response.status_code == 302
     attachment = CostAttachment.objects.get()
     page = client.get(URL).content.decode()
@@ -86,8 +88,12 @@ def test_a_declaration_s_files_upload_and_download(client, company, manager):
 @pytest.mark.parametrize(
     ("upload", "words"),
     [
-        pytest.param(SimpleUploadedFile("big.pdf", PDF + b"0" * 2000, "application/pdf"), "不能超过", id="oversize"),
-        pytest.param(SimpleUploadedFile("run.exe", b"MZ" * 10, "application/x-msdownload"), "只能上传", id="type"),
+        pytest.param(
+            SimpleUploadedFile("big.pdf", PDF + b"0" * 2000, "application/pdf"), "不能超过", id="oversize"
+        ),
+        pytest.param(
+            SimpleUploadedFile("run.exe", b"MZ" * 10, "application/x-msdownload"), "只能上传", id="type"
+        ),
         pytest.param(SimpleUploadedFile("fake.pdf", b"<html>", "application/pdf"), "不符", id="content"),
     ],
 )
@@ -101,7 +107,9 @@ def test_a_refused_upload_is_said_in_words_next_to_the_field(client, company, ma
 
 
 def test_an_upload_before_any_declaration_is_refused(client, company, manager):
-    response = client.post(URL, {"action": "attach", "file": SimpleUploadedFile("a.pdf", PDF, "application/pdf")})
+    response = client.post(
+        URL, {"action": "attach", "file": SimpleUploadedFile("a.pdf", PDF, "application/pdf")}
+    )
     assert response.status_code == 400
     assert "请先申报" in response.content.decode()
 
@@ -123,7 +131,9 @@ def clerk_of(company):
 
 
 def bureau_without_subsidy_duty():
-    return MembershipFactory(organisation=BureauFactory(duties=[Duty.REFUND_OVERSIGHT]), role=Role.OFFICER).user
+    return MembershipFactory(
+        organisation=BureauFactory(duties=[Duty.REFUND_OVERSIGHT]), role=Role.OFFICER
+    ).user
 
 
 @pytest.mark.parametrize("who", [resident, another_manager, bureau_without_subsidy_duty])
@@ -137,7 +147,11 @@ def test_others_neither_see_nor_download(client, company, who):
     assert client.get(file_url).status_code == 404
     assert client.get(reverse("subsidy-cost-file", args=[attachment.pk + 1000])).status_code == 404
     if who is another_manager:  # their own company's page, which shows nothing of this one
-        assert page.status_code == 200 and "¥1000.00" not in page.content.decode() and file_url not in page.content.decode()
+        assert (
+            page.status_code == 200
+            and "¥1000.00" not in page.content.decode()
+            and file_url not in page.content.decode()
+        )
     else:
         assert page.status_code == 403
 
@@ -148,12 +162,17 @@ def test_anonymous_download_is_404(client, company):
     assert client.get(reverse("subsidy-cost-file", args=[attach(company, manager).pk])).status_code == 404
 
 
-@pytest.mark.parametrize("duty", [Duty.SUBSIDY_LEAD, Duty.SUBSIDY_REVIEW, Duty.SUBSIDY_APPROVE, Duty.FUND_AUDIT])
+@pytest.mark.parametrize(
+    "duty", [Duty.SUBSIDY_LEAD, Duty.SUBSIDY_REVIEW, Duty.SUBSIDY_APPROVE, Duty.FUND_AUDIT]
+)
 def test_the_company_s_staff_and_subsidy_bureaus_download(client, company, duty):
     manager = manager_of(company)
     declare(company, SEASON, "1000.00", manager)
     url = reverse("subsidy-cost-file", args=[attach(company, manager).pk])
-    for user in (clerk_of(company), MembershipFactory(organisation=BureauFactory(duties=[duty]), role=Role.OFFICER).user):
+    for user in (
+        clerk_of(company),
+        MembershipFactory(organisation=BureauFactory(duties=[duty]), role=Role.OFFICER).user,
+    ):
         client.force_login(user)
         assert client.get(url).status_code == 200
 

@@ -43,14 +43,21 @@ def test_finance_records_a_fee_and_sees_the_season_s_total(client, company, fina
     assert client.post(URL, record(company)).status_code == 302
     assert client.post(URL, record(company, amount="250.50")).status_code == 302
     fee = ConnectionFee.objects.order_by("id").first()
-    assert (fee.amount, fee.season_year, fee.reference, fee.recorded_by) == (D("500.00"), 2019, "源财〔2020〕12号", finance)
+    assert (fee.amount, fee.season_year, fee.reference, fee.recorded_by) == (
+        D("500.00"),
+        2019,
+        "源财〔2020〕12号",
+        finance,
+    )
     page = client.get(URL).content.decode()
     assert "鑫源热力 · 2019-2020" in page and 'class="fee-total">¥750.50<' in page
 
 
 def test_finance_corrects_a_fee_with_a_reason(client, company, finance):
     fee = return_fees(company, 2019, "500.00", finance)
-    response = client.post(reverse("subsidy-fee-correct", args=[fee.pk]), {"amount": "100", "reason": "多登记"})
+    response = client.post(
+        reverse("subsidy-fee-correct", args=[fee.pk]), {"amount": "100", "reason": "多登记"}
+    )
     assert response.status_code == 302
     assert connection_fees_total(company, 2019) == D("400.00")
     page = client.get(URL).content.decode()
@@ -77,7 +84,11 @@ def test_a_bad_record_is_a_field_error(client, company, finance, changes, field)
 
 @pytest.mark.parametrize(
     ("form", "words"),
-    [({"amount": "600", "reason": "错"}, "不能超过"), ({"amount": "100", "reason": " "}, "原因"), ({"amount": "x", "reason": "错"}, "金额")],
+    [
+        ({"amount": "600", "reason": "错"}, "不能超过"),
+        ({"amount": "100", "reason": " "}, "原因"),
+        ({"amount": "x", "reason": "错"}, "金额"),
+    ],
 )
 def test_a_bad_correction_is_said_next_to_its_record(client, company, finance, form, words):
     fee = return_fees(company, 2019, "500.00", finance)
@@ -89,7 +100,9 @@ def test_a_bad_correction_is_said_next_to_its_record(client, company, finance, f
 
 
 def other_bureau():
-    return MembershipFactory(organisation=BureauFactory(duties=[Duty.SUBSIDY_LEAD, Duty.SUBSIDY_REVIEW]), role=Role.OFFICER).user
+    return MembershipFactory(
+        organisation=BureauFactory(duties=[Duty.SUBSIDY_LEAD, Duty.SUBSIDY_REVIEW]), role=Role.OFFICER
+    ).user
 
 
 @pytest.mark.parametrize("who", [other_bureau, lambda: manager_of(CompanyFactory()), UserFactory])
@@ -98,7 +111,10 @@ def test_anyone_but_finance_is_refused(client, company, who):
     client.force_login(who())
     assert client.get(URL).status_code == 403
     assert client.post(URL, record(company)).status_code == 403
-    assert client.post(reverse("subsidy-fee-correct", args=[fee.pk]), {"amount": "1", "reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("subsidy-fee-correct", args=[fee.pk]), {"amount": "1", "reason": "x"}).status_code
+        == 403
+    )
     assert ConnectionFee.objects.count() == 1
 
 
