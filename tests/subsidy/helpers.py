@@ -10,6 +10,8 @@ from subsidy.services.fees import connection_fee_correct, connection_fee_record
 from tests.factories import BureauFactory, MembershipFactory
 
 D = Decimal
+# The smallest file that passes as a PDF (subsidy.attachments checks its first bytes).
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def manager_of(company):

@@ -12,18 +12,18 @@ from subsidy.models import CostAttachment
 from subsidy.selectors.costs import cost_declaration_current
 from subsidy.services.costs import cost_attachment_add
 from tests.factories import BureauFactory, CompanyFactory, MembershipFactory, UserFactory
-from tests.subsidy.helpers import costs, declare, manager_of
+from tests.subsidy.helpers import PDF, costs, declare, manager_of
 
 pytestmark = pytest.mark.django_db
 SEASON = 2019
 URL = reverse("subsidy-costs") + "?season=2019-2020"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def small_uploads(settings, tmp_path):
+    """Files kept in a temporary folder, under a 1 KB limit so that a small file is oversize."""
     settings.SUBSIDY_ATTACHMENT_MAX_BYTES = 1024
+    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture

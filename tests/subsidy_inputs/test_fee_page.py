@@ -131,3 +131,15 @@ def test_the_page_s_queries_do_not_grow_with_fees(client, company, finance):
         for other in (company, CompanyFactory()):
             return_fees(other, season, "100.00", finance)
     assert queries_of(client) == before <= 10
+
+
+def test_a_correction_is_not_corrected_again(client, company, finance):
+    fee = return_fees(company, 2019, "500.00", finance)
+    client.post(reverse("subsidy-fee-correct", args=[fee.pk]), {"amount": "100", "reason": "多登记"})
+    correction = ConnectionFee.objects.get(corrects=fee)
+    response = client.post(
+        reverse("subsidy-fee-correct", args=[correction.pk]), {"amount": "1", "reason": "再错"}
+    )
+    assert response.status_code == 400
+    assert 'id="correct-error"' in response.content.decode()
+    assert connection_fees_total(company, 2019) == D("400.00")
