@@ -12,6 +12,8 @@ from django.utils import timezone
 from heating.models import ApiToken, Duty, ImportBatch, Reading, Role
 from heating.services.receipts import payment_take
 from subsidy.services.claims import claim_create, claim_submit
+from subsidy.services.costs import cost_declare
+from subsidy.services.fees import connection_fee_correct
 from tests.factories import (
     BureauFactory,
     CompanyFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
 )
 from tests.readings.helpers import building_with_meters
 from tests.settlement.helpers import pay, settle
+from tests.subsidy.helpers import costs, return_fees
 from tests.subsidy_pages.helpers import stand_in_figures
 from tests.test_calculator_page import load_policy_2019
 
@@ -128,6 +131,14 @@ def build_county() -> County:
     treasurer = person("treasury", "钱", "国栋")
     MembershipFactory(
         user=treasurer, organisation=BureauFactory(duties=[Duty.SUBSIDY_APPROVE]), role=Role.OFFICER
+    )
+    # 2020-2021's inputs (not the claim's season): the cost page's table, the fee page's list.
+    cost_declare(company=company, start_year=2020, user=manager, amounts=costs("8123456.78"), note="审计后")
+    connection_fee_correct(
+        fee=return_fees(company, 2020, "350000.00", treasurer),
+        amount=Decimal("1000.00"),
+        reason="多登记",
+        user=treasurer,
     )
     return County(
         company,

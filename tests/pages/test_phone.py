@@ -103,7 +103,7 @@ def pages_of(county):
         # The county's finance bureau holds no subsidy duty here: no queue, and the claim is not there.
         ("officer", "/subsidy/", 403, True),
         ("officer", claim, 404, True),
-        ("manager", "/subsidy/costs/?season=2019-2020", 200, True),
+        ("manager", "/subsidy/costs/?season=2020-2021", 200, True),
         ("treasurer", "/subsidy/fees/", 200, True),
         ("officer", "/subsidy/fees/", 403, True),
     ]
