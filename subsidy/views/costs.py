@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from heating.imports import files as upload_files
 from heating.models.policy import season_name
 from heating.selectors.overview import current_season
 from heating.selectors.scope import company_staff_required
@@ -87,6 +88,8 @@ def _attach(request, current) -> dict:
         return {"file": [_("请先申报本供暖季的运营成本，再上传附件。")]}
     if upload is None:
         return {"file": [_("请选择要上传的文件。")]}
+    if upload.size > upload_files.MAX_BYTES:  # cut short by that handler: never keep part of a file
+        return {"file": [_("文件过大，未能完整接收。")]}
     try:
         cost_attachment_add(declaration=current, user=request.user, upload=upload)
     except ValidationError as refused:

@@ -106,6 +106,21 @@ def test_a_refused_upload_is_said_in_words_next_to_the_field(client, company, ma
     assert not CostAttachment.objects.exists()
 
 
+def test_a_huge_upload_is_cut_short_while_read_and_never_kept(
+    client, company, manager, settings, monkeypatch
+):
+    """The first upload handler keeps no more than its limit + 1 bytes; what it cut is refused even
+    when the attachment limit is set above it."""
+    settings.SUBSIDY_ATTACHMENT_MAX_BYTES = 100_000
+    monkeypatch.setattr("heating.imports.files.MAX_BYTES", 2000)
+    declare(company, SEASON, "1000.00", manager)
+    huge = SimpleUploadedFile("big.pdf", PDF + b"0" * 50_000, "application/pdf")
+    response = client.post(URL, {"action": "attach", "file": huge})
+    assert response.status_code == 400
+    assert "未能完整接收" in response.content.decode()
+    assert not CostAttachment.objects.exists()
+
+
 def test_an_upload_before_any_declaration_is_refused(client, company, manager):
     response = client.post(
         URL, {"action": "attach", "file": SimpleUploadedFile("a.pdf", PDF, "application/pdf")}
