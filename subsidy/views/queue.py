@@ -32,5 +32,6 @@ def claim_queue(request):
         "loss_chart": losses_chart(losses),
         "may_create": membership is not None and membership.role == Role.MANAGER,
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
+        "records_fees": Duty.SUBSIDY_APPROVE in duties,
     }
     return render(request, "subsidy/queue.html", context)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from heating.models import ApiToken, Duty, ImportBatch, Reading, Role
 from heating.services.receipts import payment_take
 from subsidy.services.claims import claim_create, claim_submit
+from subsidy.services.costs import cost_declare
+from subsidy.services.fees import connection_fee_correct
 from tests.factories import (
     BureauFactory,
     CompanyFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
 )
 from tests.readings.helpers import building_with_meters
 from tests.settlement.helpers import pay, settle
+from tests.subsidy.helpers import costs, return_fees
 from tests.subsidy_pages.helpers import stand_in_figures
 from tests.test_calculator_page import load_policy_2019
 
@@ -44,6 +47,7 @@ class County:
     home: object  # the resident's, settled for 2019-2020: their bill has a statement
     reviewer: object  # an officer of the bureau that reviews subsidy claims
     claim: object  # the company's subsidy claim for 2019-2020, submitted and awaiting the reviewer
+    treasurer: object  # an officer of the bureau that approves subsidy and records connection fees
 
 
 def person(username, last, first):
@@ -124,6 +128,18 @@ def build_county() -> County:
     MembershipFactory(user=reviewer, organisation=housing, role=Role.OFFICER)
     with stand_in_figures():
         claim = claim_submit(user=manager, claim_id=claim_create(user=manager, start_year=2019).id)
+    treasurer = person("treasury", "钱", "国栋")
+    MembershipFactory(
+        user=treasurer, organisation=BureauFactory(duties=[Duty.SUBSIDY_APPROVE]), role=Role.OFFICER
+    )
+    # 2020-2021's inputs (not the claim's season): the cost page's table, the fee page's list.
+    cost_declare(company=company, start_year=2020, user=manager, amounts=costs("8123456.78"), note="审计后")
+    connection_fee_correct(
+        fee=return_fees(company, 2020, "350000.00", treasurer),
+        amount=Decimal("1000.00"),
+        reason="多登记",
+        user=treasurer,
+    )
     return County(
         company,
         clerk,
@@ -140,6 +156,7 @@ def build_county() -> County:
         home,
         reviewer,
         claim,
+        treasurer,
     )
 
 

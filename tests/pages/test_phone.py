@@ -110,6 +110,9 @@ def pages_of(county):
         ("officer", claim, 404, True),
         ("officer", f"{claim}accounts/", 404, True),
         ("officer", statement, 404, True),
+        ("manager", "/subsidy/costs/?season=2020-2021", 200, True),
+        ("treasurer", "/subsidy/fees/", 200, True),
+        ("officer", "/subsidy/fees/", 403, True),
     ]
 
 

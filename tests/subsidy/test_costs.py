@@ -15,12 +15,11 @@ from subsidy.selectors.figures import declared_cost
 from subsidy.services.costs import cost_attachment_add, cost_declare
 from tests.factories import CompanyFactory, MembershipFactory
 
-from .helpers import costs, declare, finance_officer, manager_of
+from .helpers import PDF, costs, declare, finance_officer, manager_of
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 SEASON = 2019
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
