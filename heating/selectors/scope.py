@@ -31,6 +31,19 @@ def bureau_duties(user) -> set[str]:
     ) - {None}
 
 
+def bureau_holding(user, duty: str, refusal: str) -> Organisation:
+    """The user's bureau that holds `duty`; PermissionDenied(refusal) when none does. Every decision a
+    duty gives (a claim's review, an eligibility or area decision) names the organisation this returns."""
+    bureau = (
+        Organisation.objects.filter(kind=Organisation.Kind.BUREAU, memberships__user=user, duties__duty=duty)
+        .order_by("id")
+        .first()
+    )
+    if bureau is None:
+        raise PermissionDenied(refusal)
+    return bureau
+
+
 def resident_accounts(user):
     """A resident's own accounts: those of customers linked to their login."""
     return Account.objects.filter(customer__user=user) if user.is_authenticated else Account.objects.none()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from heating.billing.money import money
 from heating.models import Duty, Organisation, Role
-from heating.selectors.scope import company_membership
+from heating.selectors.scope import bureau_holding, company_membership
 from subsidy.formula import figures_at_cost
 from subsidy.models import Claim, ClaimAdjustment, ClaimEvent, ClaimReview, ClaimVersion
 from subsidy.selectors.claims import (
@@ -60,17 +60,6 @@ def _manager_of(user, claim_company=None) -> Organisation:
     if claim_company is not None and membership.organisation_id != claim_company.id:
         raise PermissionDenied(_("这份补贴申请不属于贵企业。"))
     return membership.organisation
-
-
-def _bureau_with(user, duty: str, refusal: str) -> Organisation:
-    bureau = (
-        Organisation.objects.filter(kind=Organisation.Kind.BUREAU, memberships__user=user, duties__duty=duty)
-        .order_by("id")
-        .first()
-    )
-    if bureau is None:
-        raise PermissionDenied(refusal)
-    return bureau
 
 
 def _review_slot(user, claim: Claim, *, refuse: bool = True) -> ClaimReview | None:
@@ -216,7 +205,7 @@ def claim_recompute(*, user, claim_id: int, comment: str = "") -> Claim:
     if membership is not None and membership.organisation_id == claim.company_id:
         organisation = _manager_of(user, claim.company)
     else:
-        organisation = _bureau_with(
+        organisation = bureau_holding(
             user, Duty.SUBSIDY_LEAD, _("只有本企业经理或补贴审核牵头部门可以重新计算。")
         )
     _refuse_unless(claim, State.SUBMITTED, State.REVIEWED, State.APPROVED)
@@ -311,7 +300,7 @@ def claim_return(*, user, claim_id: int, reason: str) -> Claim:
     if slot is not None:
         organisation = slot.organisation
     else:
-        organisation = _bureau_with(user, Duty.SUBSIDY_APPROVE, _("贵单位不承担这份补贴申请的审核。"))
+        organisation = bureau_holding(user, Duty.SUBSIDY_APPROVE, _("贵单位不承担这份补贴申请的审核。"))
     _refuse_unless(claim, State.SUBMITTED, State.REVIEWED)
     reason = _text(reason, required=_("请写明退回理由。"))
     claim.send_back()
@@ -335,7 +324,7 @@ def claim_approve(*, user, claim_id: int, comment: str = "") -> Claim:
     """Approve the amount the figures give (reviewers adjust cost items, never the result); never
     on figures that statements issued since have made stale."""
     claim = _locked(user, claim_id)
-    bureau = _bureau_with(user, Duty.SUBSIDY_APPROVE, _("只有承担补贴审批职责的部门可以审批。"))
+    bureau = bureau_holding(user, Duty.SUBSIDY_APPROVE, _("只有承担补贴审批职责的部门可以审批。"))
     _refuse_unless(claim, State.REVIEWED, why=_("各审核部门的审核尚未全部通过，不能审批。"))
     _refuse_if_stale(claim)
     claim.approved_amount = Decimal(claim.figures["claim"])
@@ -355,7 +344,7 @@ def claim_approve(*, user, claim_id: int, comment: str = "") -> Claim:
 @transaction.atomic
 def claim_pay(*, user, claim_id: int, paid_on: datetime.date, reference: str) -> Claim:
     claim = _locked(user, claim_id)
-    bureau = _bureau_with(user, Duty.SUBSIDY_APPROVE, _("只有承担补贴拨付职责的部门可以登记拨付。"))
+    bureau = bureau_holding(user, Duty.SUBSIDY_APPROVE, _("只有承担补贴拨付职责的部门可以登记拨付。"))
     _refuse_unless(claim, State.APPROVED, why=_("补贴申请审批后才能登记拨付。"))
     _refuse_if_stale(claim)
     claim.paid_on = paid_on
@@ -376,7 +365,7 @@ def claim_pay(*, user, claim_id: int, paid_on: datetime.date, reference: str) ->
 def claim_funds_check(*, user, claim_id: int, sound: bool, comment: str = "") -> ClaimEvent:
     """A later check that the money was spent on what it was for (专款专用); a finding needs words."""
     claim = _locked(user, claim_id)
-    bureau = _bureau_with(user, Duty.FUND_AUDIT, _("只有承担资金使用监督职责的部门可以检查资金使用。"))
+    bureau = bureau_holding(user, Duty.FUND_AUDIT, _("只有承担资金使用监督职责的部门可以检查资金使用。"))
     _refuse_unless(claim, State.PAID, why=_("补贴拨付后才能检查资金使用。"))
     comment = _text(comment, required=None if sound else _("请写明发现的问题。"))
     decision = Decision.SOUND if sound else Decision.CONCERN
