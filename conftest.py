@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 ]
 SERVICE_MARKERS = ("postgres", "redis", "browser", "gettext")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-SUMMARY_TITLE = "PostgreSQL/Redis/browser/gettext-only tests skipped on this run:"
+SUMMARY_TITLE = "PostgreSQL/Redis/browser/gettext/tool-only tests skipped on this run:"
 
 # Playwright's sync API keeps an event loop in the main thread, which makes Django refuse ORM
 # calls from the test body while a live_server test drives the browser.
@@ -100,6 +100,11 @@ def pytest_runtest_setup(item):
         for name in SERVICE_MARKERS
         if item.get_closest_marker(name) and (reason := _missing(name))
     ]
+    reasons += [
+        f"needs {marker.args[0]} (apt-get install -y {marker.args[1]})"
+        for marker in item.iter_markers("tool")
+        if not shutil.which(marker.args[0])
+    ]
     if not reasons:
         return
     if _require_services():
@@ -140,7 +145,7 @@ def pytest_terminal_summary(terminalreporter, config):
     skipped = [
         report
         for report in terminalreporter.stats.get("skipped", [])
-        if any(name in report.keywords for name in SERVICE_MARKERS)
+        if any(name in report.keywords for name in (*SERVICE_MARKERS, "tool"))
     ]
     terminalreporter.write_line("")
     terminalreporter.write_line(SUMMARY_TITLE)

@@ -15,7 +15,7 @@ from django.conf import settings
 from bench import pages
 
 ROOT = Path(settings.BASE_DIR)
-needs_wrk = pytest.mark.skipif(not os.access(pages.WRK, os.X_OK), reason=f"no wrk at {pages.WRK}")
+needs_wrk = pytest.mark.tool("wrk", "wrk")
 
 
 class _Answers(http.server.BaseHTTPRequestHandler):

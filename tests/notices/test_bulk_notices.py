@@ -1,6 +1,5 @@
 """A building's notices: one PDF made in a job (queued, running, done, its count of accounts), then
 downloaded from the notices page by its company's staff only."""
-import shutil
 import subprocess
 
 import pytest
@@ -13,7 +12,7 @@ from tests.factories import BuildingFactory, CompanyFactory, MembershipFactory, 
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdfinfo"), reason="needs poppler-utils"),
+    pytest.mark.tool("pdfinfo", "poppler-utils"),
 ]
 HOMES = 500
 

@@ -1,7 +1,6 @@
 """A prepayment notice: the engine's prepayment, Chinese in an embedded font, a fresh activation code
 and a QR code that decodes (from the rendered page) to the /activate/ address with that code."""
 import re
-import shutil
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
@@ -56,7 +55,7 @@ def _qr_of_first_page(path, tmp_path) -> str:
     return found.text
 
 
-pytestmark = [pytestmark, pytest.mark.skipif(not shutil.which("pdffonts"), reason="needs poppler-utils")]
+pytestmark = [pytestmark, pytest.mark.tool("pdffonts", "poppler-utils")]
 
 
 def test_a_notice_shows_the_prepayment_chinese_in_an_embedded_font_and_a_qr_of_the_activation_address(
