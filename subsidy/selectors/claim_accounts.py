@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from heating.models import Account, Statement
-from heating.selectors.ledger import cents
 from heating.selectors.season_totals import season_accounts_unsettled, unsettled_prepayments
 from subsidy.models import Claim, ClaimVersion
 
@@ -35,16 +34,6 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class SeasonSummary:
-    statements: int
-    amount_due: Decimal
-    discount: Decimal
-    cap_loss: Decimal
-    area: Decimal
-    exceptions: int
-
-
-@dataclass(frozen=True)
 class UnsettledAccount:
     account: Account
     prepayment: Decimal
@@ -55,23 +44,6 @@ def season_statements(claim: Claim) -> QuerySet[Statement]:
     return Statement.objects.filter(
         account__company_id=claim.company_id, season_year=claim.season_year, status=Statement.Status.ISSUED
     ).order_by("account__number")
-
-
-def season_summary(claim: Claim) -> SeasonSummary:
-    """The sums of the current statements and the number of accounts not settled: two queries."""
-    sums = season_statements(claim).aggregate(
-        statements=Count("id"),
-        amount_due=Sum("amount_due"),
-        discount=Sum("low_income_discount"),
-        cap_loss=Sum("cap_loss"),
-        area=Sum("billing_area"),
-    )
-    exceptions = season_accounts_unsettled(claim.company_id, claim.season_year).count()
-    return SeasonSummary(
-        sums["statements"],
-        *(cents(sums[key]) for key in ("amount_due", "discount", "cap_loss", "area")),
-        exceptions,
-    )
 
 
 def statements_page(claim: Claim, number) -> Page:

@@ -1,17 +1,21 @@
 """What the claim's page shows a given user: the §8 terms of the current figures, the cost items with
-their adjustments, the review slots, the history, which steps this user may take now and the sums of
-the season's statements. A fixed number of queries whatever the number of events, adjustments, slots
-or accounts."""
+their adjustments, the review slots, the history, which steps this user may take now, and the season's
+latest loss totals (the snapshot the totals job summed, with its progress while it runs) — read, never
+summed on the page. A fixed number of queries whatever the number of events, adjustments, slots or
+accounts."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from heating.models import Duty, Membership, Organisation, Role
+from heating.models import Duty, Job, Membership, Organisation, Role, SeasonTotals
+from heating.selectors.jobs import job_latest
 from heating.selectors.scope import company_membership
+from heating.selectors.season_totals import season_totals_latest, season_totals_stale
 from subsidy.explain import Term, claim_terms, cost_category_label
 from subsidy.models import Claim, ClaimEvent, ClaimReview
-from subsidy.selectors.claim_accounts import SeasonSummary, season_summary
 from subsidy.selectors.claims import claim_history, claim_is_stale
+from subsidy.selectors.figures import claim_figures_of
+from subsidy.services.figures_job import KIND, figures_params
 
 State = Claim.State
 
@@ -42,6 +46,16 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class SeasonLosses:
+    """The season's latest loss totals and the job that sums them again."""
+
+    totals: SeasonTotals | None
+    stale: bool  # statements issued since they were summed
+    preview: list[Term]  # the §8 terms they give, for a claim with no figures of its own yet
+    job: Job | None
+
+
+@dataclass(frozen=True)
 class ClaimPage:
     claim: Claim
     terms: list[Term]
@@ -50,7 +64,7 @@ class ClaimPage:
     stale: bool
     history: list[ClaimEvent]
     steps: frozenset[str]
-    season: SeasonSummary  # the season's statements behind the figures, as they are now
+    season: SeasonLosses
 
 
 def viewer_of(user) -> Viewer:
@@ -63,10 +77,20 @@ def viewer_of(user) -> Viewer:
     return Viewer(manages, frozenset(o for o, _ in rows), frozenset(d for _, d in rows if d))
 
 
-def allowed_steps(viewer: Viewer, claim: Claim, reviews: list[ClaimReview], stale: bool) -> frozenset[str]:
-    """The steps the services would let this viewer take on the claim now (they check again)."""
+def may_sum_totals(viewer: Viewer, claim: Claim) -> bool:
+    """The company's manager and the lead bureau start the season's totals job (it changes no claim)."""
+    return viewer.manages == claim.company_id or Duty.SUBSIDY_LEAD in viewer.duties
+
+
+def allowed_steps(
+    viewer: Viewer, claim: Claim, reviews: list[ClaimReview], stale: bool, *, summing: bool = False
+) -> frozenset[str]:
+    """The steps the services would let this viewer take on the claim now (they check again);
+    `summing` while the season's totals job is queued or running."""
     steps = set()
     state = claim.state
+    if not summing and may_sum_totals(viewer, claim):
+        steps.add("totals")
     own_slot = next((r for r in reviews if r.organisation_id in viewer.bureaus), None)
     approver = Duty.SUBSIDY_APPROVE in viewer.duties
     if viewer.manages == claim.company_id and state in Claim.EDITABLE:
@@ -115,6 +139,13 @@ def _review_rows(reviews, history) -> list[ReviewRow]:
     return rows
 
 
+def season_losses(claim: Claim) -> SeasonLosses:
+    totals = season_totals_latest(claim.company_id, claim.season_year)
+    preview = [] if totals is None or claim.figures else claim_terms(claim_figures_of(totals).as_json())
+    job = job_latest(company=claim.company_id, kind=KIND, params=figures_params(claim.season_year))
+    return SeasonLosses(totals, totals is not None and season_totals_stale(totals), preview, job)
+
+
 def claim_page(user, claim: Claim) -> ClaimPage:
     """`claim` from claim_for (already scoped to the user)."""
     reviews = list(claim.reviews.select_related("organisation").order_by("organisation_id"))
@@ -123,6 +154,8 @@ def claim_page(user, claim: Claim) -> ClaimPage:
     version = claim.current_version
     costs = _cost_rows(version)
     adjusted = any(row.adjustments for row in costs)
+    season = season_losses(claim)
+    summing = season.job is not None and season.job.active
     return ClaimPage(
         claim=claim,
         terms=claim_terms(claim.figures, adjusted=adjusted) if claim.figures else [],
@@ -130,6 +163,6 @@ def claim_page(user, claim: Claim) -> ClaimPage:
         reviews=_review_rows(reviews, history),
         stale=stale,
         history=history,
-        steps=allowed_steps(viewer_of(user), claim, reviews, stale),
-        season=season_summary(claim),
+        steps=allowed_steps(viewer_of(user), claim, reviews, stale, summing=summing),
+        season=season,
     )

@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from heating.services.jobs import JobActive
 from subsidy.explain import NOTICE_CODE, NOTICE_SECTION, cost_category_label
-from subsidy.selectors.claim_page import claim_page
+from subsidy.selectors.claim_page import claim_page, may_sum_totals, viewer_of
 from subsidy.selectors.claims import claim_for
 from subsidy.services import claims as services
+from subsidy.services.figures_job import figures_start
 from subsidy.services.review import claim_review_record
 
 MAX_TEXT = 2000
@@ -108,7 +110,17 @@ def _sound(request) -> bool:
     return value == "yes"
 
 
+def _totals(request, claim):
+    if not may_sum_totals(viewer_of(request.user), claim):
+        raise PermissionDenied(_("只有本企业经理或补贴审核牵头部门可以汇总本季损失数据。"))
+    try:
+        figures_start(claim.company, claim.season_year, request.user)
+    except JobActive:
+        raise BadInput(_("该供暖季的汇总正在计算，请在本页查看进度。")) from None
+
+
 STEPS = {
+    "totals": _totals,
     "submit": lambda r, c: services.claim_submit(user=r.user, claim_id=c.pk, comment=_text(r, "comment")),
     "recompute": lambda r, c: services.claim_recompute(
         user=r.user, claim_id=c.pk, comment=_text(r, "comment")
@@ -124,6 +136,7 @@ STEPS = {
     ),
 }
 DONE = {
+    "totals": gettext_lazy("已开始汇总本季损失数据，可在本页查看进度。"),
     "submit": gettext_lazy("已提交补贴申请，等待各审核部门审核。"),
     "recompute": gettext_lazy("已按最新结算单重新计算，各部门需重新审核。"),
     "review": gettext_lazy("已审核通过。"),

@@ -62,18 +62,18 @@ def test_the_review_slots_and_who_approved(client, manager, officer):
 @pytest.mark.parametrize(
     "who, state, steps",
     [
-        ("manager", "draft", {"submit"}),
+        ("manager", "draft", {"submit", "totals"}),
         ("FGJ", "submitted", {"review", "return"}),
-        ("CZJ", "submitted", {"return"}),
+        ("CZJ", "submitted", {"return", "totals"}),
         ("JTJ", "submitted", set()),
-        ("CZJ", "reviewed", {"approve", "return"}),
+        ("CZJ", "reviewed", {"approve", "return", "totals"}),
         ("SJJ", "reviewed", {"return"}),
-        ("manager", "reviewed", set()),
-        ("CZJ", "approved", {"pay"}),
-        ("CZJ", "paid", {"funds_check"}),
+        ("manager", "reviewed", {"totals"}),
+        ("CZJ", "approved", {"pay", "totals"}),
+        ("CZJ", "paid", {"funds_check", "totals"}),
         ("SJJ", "paid", {"funds_check"}),
-        ("ZJJ", "paid", set()),
-        ("manager", "returned", {"submit"}),
+        ("ZJJ", "paid", {"totals"}),
+        ("manager", "returned", {"submit", "totals"}),
     ],
 )
 def test_only_the_viewers_own_steps_have_forms(client, manager, officer, who, state, steps):

@@ -1,17 +1,21 @@
-"""The season behind a claim: the claim page's sums of the current statements, the drill-down to the
-accounts (current statements only, a page at a time, unsettled accounts at their prepayment) and any
-statement of the season read-only, for the company's staff and the subsidy bureaus only."""
+"""The season behind a claim: the claim page's loss totals (summed by the job it starts), the
+drill-down to the accounts (current statements only, a page at a time, unsettled accounts at their
+prepayment) and any statement of the season read-only, for the company's staff and the subsidy bureaus
+only."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from heating.models import Statement
+from heating.models import Account, Job, Statement
+from heating.services.jobs import job_run
 from heating.services.reading_review import reading_correct
 from subsidy.selectors import claim_accounts
+from subsidy.services import claims as claim_services
+from subsidy.services import figures_job
 from tests.factories import LowIncomeCertificateFactory, aware, make_account
 from tests.settlement.helpers import D, pay, season_readings, settle
-from tests.subsidy_claims.helpers import submitted
+from tests.subsidy_claims.helpers import SEASON, submitted
 
 from .helpers import part
 
@@ -38,15 +42,59 @@ def get(client, user, url):
     return client.get(url)
 
 
-def test_the_claim_page_sums_the_current_statements_and_counts_the_unsettled(client, company, manager):
+def test_the_claim_page_shows_the_totals_the_job_summed_and_starts_it_again(client, company, manager):
     season(company)
     claim = submitted(manager)
-    html = get(client, manager, f"/subsidy/claims/{claim.pk}/").content.decode()
-    totals = part(html, "season")
+    url = f"/subsidy/claims/{claim.pk}/"
+    html = get(client, manager, url).content.decode()
+    assert 'id="season-none"' in part(html, "season") and "/totals/" in part(html, "season")
+
+    started = client.post(url + "totals/")
+    assert started.status_code == 302
+    job = Job.objects.get(company=company, kind=figures_job.KIND)
+    html = get(client, manager, url).content.decode()
+    assert f'data-job-progress="/jobs/{job.pk}/progress"' in html and "/totals/" not in part(html, "season")
+    assert client.post(url + "totals/").status_code == 400  # one totals job at a time
+    assert Job.objects.filter(kind=figures_job.KIND).count() == 1
+
+    job_run(job.pk)
+    totals = part(get(client, manager, url).content.decode(), "season")
     assert 'id="season-statements">4<' in totals and 'id="season-exceptions">1<' in totals
-    due = sum(s.amount_due for s in Statement.objects.filter(account__company=company))
-    assert f"¥{due:.2f}" in totals and "¥600.00" in totals
+    due = sum(s.amount_due for s in Statement.objects.filter(account__company=company)) + D("1680.00")
+    assert f'id="season-revenue">¥{due:.2f}<' in totals and "¥600.00" in totals
+    assert 'id="season-stale"' not in totals and 'id="preview"' not in totals  # the claim has figures
     assert f'href="/subsidy/claims/{claim.pk}/accounts/"' in totals
+
+    make_account(company=company)
+    settle(company, *Account.objects.filter(company=company, statements__isnull=True))
+    assert 'id="season-stale"' in part(get(client, manager, url).content.decode(), "season")
+
+
+def test_a_draft_claim_previews_what_the_totals_give(client, company, manager):
+    season(company)
+    claim = claim_services.claim_create(user=manager, start_year=SEASON)
+    job_run(figures_job.figures_start(company, SEASON, manager).pk)
+    totals = part(get(client, manager, f"/subsidy/claims/{claim.pk}/").content.decode(), "season")
+    assert 'id="preview-claim"' in totals and 'id="preview-revenue"' in totals
+
+
+def test_only_the_companys_manager_and_the_lead_bureaus_sum_the_totals(
+    client, company, manager, clerk, officer, other_manager
+):
+    claim = submitted(manager)
+    url = f"/subsidy/claims/{claim.pk}/totals/"
+    refused = get(client, officer["SJJ"], f"/subsidy/claims/{claim.pk}/")
+    assert "/totals/" not in refused.content.decode()
+    response = client.post(url)
+    assert response.status_code == 400 and "牵头部门" in response.content.decode()
+    client.force_login(other_manager)
+    assert client.post(url).status_code == 404
+    client.force_login(clerk)
+    assert client.post(url).status_code == 400
+    assert not Job.objects.filter(kind=figures_job.KIND).exists()
+    client.force_login(officer["ZJJ"])
+    assert client.post(url).status_code == 302
+    assert Job.objects.get(kind=figures_job.KIND).started_by == officer["ZJJ"]
 
 
 def test_the_accounts_behind_the_claim_with_their_statements_and_the_unsettled_at_prepayment(
