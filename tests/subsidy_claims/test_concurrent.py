@@ -77,7 +77,7 @@ def test_two_payments_at_once_pay_the_claim_once(monkeypatch, manager, officer, 
     load_policy_2019()
     claim = approved(manager, officer)
     second = MembershipFactory(organisation=bureaus["CZJ"], role=Role.OFFICER).user
-    together(monkeypatch, "_bureau_with")
+    together(monkeypatch, "bureau_holding")
 
     outcomes = at_once(
         *(
