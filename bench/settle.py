@@ -39,6 +39,7 @@ from heating.models import (  # noqa: E402
     AccountTerms,
     AreaDecision,
     Customer,
+    Duty,
     HeatedPart,
     InstitutionApproval,
     Job,
@@ -47,6 +48,7 @@ from heating.models import (  # noqa: E402
     LowIncomeCertificate,
     Meter,
     Organisation,
+    OrganisationDuty,
     Payment,
     Premises,
     Reading,
@@ -91,6 +93,8 @@ def build(n: int) -> Organisation:
     partial_from = datetime.date(YEAR + 1, 1, 10)
     company = Organisation.objects.create(code=CODE, name="结算基准测试", kind="company")
     bureau = Organisation.objects.create(code=BUREAU, name="结算基准测试认定部门", kind="bureau")
+    duties = (Duty.ELIGIBILITY_EDUCATION, Duty.ELIGIBILITY_CIVIL_AFFAIRS, Duty.AREA_DECISION)
+    OrganisationDuty.objects.bulk_create([OrganisationDuty(organisation=bureau, duty=d) for d in duties])
     decided = {"decided_by": bureau, "decided_at": _at(first, 9)}
     customers = Customer.objects.bulk_create(
         [Customer(company=company, name=f"用户{i}") for i in range(n)], batch_size=BATCH
@@ -141,7 +145,10 @@ def build(n: int) -> Organisation:
     )
     InstitutionApproval.objects.bulk_create(
         [
-            InstitutionApproval(account=a, from_year=2019, category="school", status="approved", **decided)
+            InstitutionApproval(
+                account=a, from_year=2019, category="school", status="approved",
+                decided_duty=Duty.ELIGIBILITY_EDUCATION, **decided,
+            )
             for a, (_, _, approved) in zip(accounts, kinds, strict=True)
             if approved
         ],
@@ -155,6 +162,7 @@ def build(n: int) -> Organisation:
                 number=f"DB{i}",
                 valid_from=datetime.date(2020, 1, 1),
                 status="approved",
+                decided_duty=Duty.ELIGIBILITY_CIVIL_AFFAIRS,
                 **decided,
             )
             for i, (a, (price_class, _, _)) in enumerate(zip(accounts, kinds, strict=True))
@@ -164,7 +172,9 @@ def build(n: int) -> Organisation:
     )
     AreaDecision.objects.bulk_create(
         [
-            AreaDecision(account=a, from_year=2019, area=Decimal("88.88"), **decided)
+            AreaDecision(
+                account=a, from_year=2019, area=Decimal("88.88"), decided_duty=Duty.AREA_DECISION, **decided
+            )
             for i, a in enumerate(accounts)
             if kinds[i][0] == "residential" and i % 50 == 11
         ],

@@ -118,6 +118,16 @@ def _filters(request):
     return filters
 
 
+class WrittenElsewhere:
+    """Rows the portal's own pages write (with the rules they need): the admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class DutyInline(admin.TabularInline):
     model = OrganisationDuty
     extra = 0
@@ -257,9 +267,19 @@ class TermsInline(admin.TabularInline):
 
 
 class AreaDecisionInline(admin.TabularInline):
+    """Area decisions are made by the bureau holding the duty (heating.services.decisions): shown here."""
+
     model = AreaDecision
     extra = 0
     fk_name = "account"
+    fields = ["from_year", "area", "decided_by", "decided_by_user", "decided_at", "reference", "needs_review"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Account)
@@ -272,20 +292,35 @@ class AccountAdmin(PortalAdmin, SimpleHistoryAdmin):
     inlines = [TermsInline, AreaDecisionInline]
 
 
+# Who decided is written only by heating.services.decisions, which checks the duty (so does the
+# database); `needs_review` lists the rows recorded before that check whose decider did not hold it.
+DECIDED_FIELDS = ["status", "decided_by", "decided_duty", "decided_by_user", "decided_at", "needs_review"]
+
+
+@admin.register(AreaDecision)
+class AreaDecisionAdmin(WrittenElsewhere, PortalAdmin, SimpleHistoryAdmin):
+    list_display = ["account", "from_year", "area", "decided_by", "decided_at", "needs_review"]
+    list_filter = ["needs_review", "from_year"]
+    search_fields = ["account__number", "reference"]
+    list_select_related = ["account", "decided_by", "decided_by_user"]
+
+
 @admin.register(InstitutionApproval)
 class InstitutionApprovalAdmin(PortalAdmin, SimpleHistoryAdmin):
-    list_display = ["account", "category", "from_year", "status", "decided_by", "decided_at"]
-    list_filter = ["status", "category"]
+    list_display = ["account", "category", "from_year", "status", "decided_by", "decided_at", "needs_review"]
+    list_filter = ["needs_review", "status", "category"]
     search_fields = ["account__number"]
     autocomplete_fields = ["account"]
+    readonly_fields = DECIDED_FIELDS
 
 
 @admin.register(LowIncomeCertificate)
 class LowIncomeCertificateAdmin(PortalAdmin, SimpleHistoryAdmin):
-    list_display = ["account", "kind", "number", "valid_from", "valid_until", "status"]
-    list_filter = ["status", "kind"]
+    list_display = ["account", "kind", "number", "valid_from", "valid_until", "status", "needs_review"]
+    list_filter = ["needs_review", "status", "kind"]
     search_fields = ["account__number", "number"]
     autocomplete_fields = ["account"]
+    readonly_fields = [*DECIDED_FIELDS, "revoked_from"]
 
 
 @admin.register(Meter)
@@ -373,16 +408,6 @@ class PricePolicyAdmin(PortalAdmin, SimpleHistoryAdmin):
 @admin.register(Season)
 class SeasonAdmin(PortalAdmin, admin.ModelAdmin):
     list_display = ["name", "settled_at"]
-
-
-class WrittenElsewhere:
-    """Rows the portal's own pages write (with the rules they need): the admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccountHolder)

@@ -224,12 +224,14 @@ class AreaDecisionFactory(DjangoModelFactory):
     from_year = 2019
     area = Decimal("75.00")
     decided_by = factory.SubFactory(BureauFactory, duties=[Duty.AREA_DECISION])
+    decided_duty = Duty.AREA_DECISION
     reference = factory.Sequence(lambda n: f"源住建认字〔2019〕{n}号")
     decided_at = factory.LazyFunction(lambda: aware(2019, 10, 1))
 
 
 class InstitutionApprovalFactory(DjangoModelFactory):
-    """Approved from 2019 by default; status=PENDING gives an undecided application."""
+    """Approved from 2019 by default, by a bureau holding the category's duty; status=PENDING gives an
+    undecided application."""
 
     class Meta:
         model = InstitutionApproval
@@ -240,7 +242,14 @@ class InstitutionApprovalFactory(DjangoModelFactory):
     status = Decision.APPROVED
     decided_by = factory.Maybe(
         factory.LazyAttribute(lambda o: o.status != Decision.PENDING),
-        yes_declaration=factory.SubFactory(BureauFactory, duties=[Duty.ELIGIBILITY_EDUCATION]),
+        yes_declaration=factory.LazyAttribute(
+            lambda o: BureauFactory(duties=[InstitutionApproval.DUTIES[o.category]])
+        ),
+        no_declaration=None,
+    )
+    decided_duty = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status != Decision.PENDING),
+        yes_declaration=factory.LazyAttribute(lambda o: InstitutionApproval.DUTIES[o.category]),
         no_declaration=None,
     )
     decided_at = factory.Maybe(
@@ -251,7 +260,8 @@ class InstitutionApprovalFactory(DjangoModelFactory):
 
 
 class LowIncomeCertificateFactory(DjangoModelFactory):
-    """An approved 城市低保 certificate valid from 2019-01-01, open-ended, decided 2019-10-01."""
+    """An approved 城市低保 certificate valid from 2019-01-01, open-ended, decided 2019-10-01 by a bureau
+    holding the civil-affairs duty."""
 
     class Meta:
         model = LowIncomeCertificate
@@ -265,6 +275,11 @@ class LowIncomeCertificateFactory(DjangoModelFactory):
     decided_by = factory.Maybe(
         factory.LazyAttribute(lambda o: o.status != Decision.PENDING),
         yes_declaration=factory.SubFactory(BureauFactory, duties=[Duty.ELIGIBILITY_CIVIL_AFFAIRS]),
+        no_declaration=None,
+    )
+    decided_duty = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status != Decision.PENDING),
+        yes_declaration=Duty.ELIGIBILITY_CIVIL_AFFAIRS,
         no_declaration=None,
     )
     decided_at = factory.Maybe(

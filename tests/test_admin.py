@@ -150,12 +150,12 @@ def test_every_registered_models_changelist_and_add_page_open(
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
 
     assert changelist.status_code == 200
-    # Tokens, import batches, readings, holders, jobs, statements, the ledger and refunds are written
-    # only by the portal's pages and services, which apply their rules.
+    # Tokens, import batches, readings, holders, jobs, statements, the ledger, refunds and area
+    # decisions are written only by the portal's pages and services, which apply their rules.
     written_elsewhere = (
         "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
         "receipt", "receiptvoid", "seasontotals", "activationcode", "costdeclaration", "connectionfee",
-        "claim", "claimversion", "claimadjustment", "claimevent",
+        "claim", "claimversion", "claimadjustment", "claimevent", "areadecision",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

@@ -379,6 +379,7 @@ def _create_account_facts(
                     from_year=2019,
                     status=status,
                     decided_by=orgs[BUREAU_FOR[category]] if approved else None,
+                    decided_duty=InstitutionApproval.DUTIES[category] if approved else None,
                     decided_at=_decided_at(rng, 2019, 10) if approved else None,
                     comment=APPROVAL_COMMENTS[category] if approved else "",
                 )
@@ -396,6 +397,7 @@ def _create_account_facts(
                     valid_until=datetime.date(2021, 12, 31),
                     status=status,
                     decided_by=orgs[CIVIL_AFFAIRS] if approved else None,
+                    decided_duty=LowIncomeCertificate.DUTY if approved else None,
                     decided_at=_decided_at(rng, 2019, 3) if approved else None,
                     comment="经核查，符合城市低保、特困人员供暖费优惠条件。" if approved else "",
                 )
@@ -408,6 +410,7 @@ def _create_account_facts(
                     from_year=2020,
                     area=decided,
                     decided_by=orgs[HOUSING],
+                    decided_duty=AreaDecision.DUTY,
                     reference=reference,
                     reason=reason,
                     decided_at=_decided_at(rng, 2020, 10),

@@ -1,3 +1,6 @@
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -102,9 +105,39 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("待审定")
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("未批准")
+    REVOKED = "revoked", _("已撤销")
 
 
-class AreaDecision(models.Model):
+# Which duty decides an institution's category (POLICY.md §1); InstitutionApproval.DUTIES.
+CATEGORY_DUTIES = {
+    "school": Duty.ELIGIBILITY_EDUCATION,
+    "kindergarten": Duty.ELIGIBILITY_EDUCATION,
+    "vocational": Duty.ELIGIBILITY_HR,
+    "welfare": Duty.ELIGIBILITY_CIVIL_AFFAIRS,
+}
+
+
+class Decided(models.Model):
+    """What every decision records besides its organisation: the duty it decided under (the database
+    refuses an organisation not holding it, migration 0024) and the person. `needs_review` marks a
+    decision recorded before those checks by an organisation not holding the duty, or by none: the
+    bills ignore it until the competent bureau decides it again."""
+
+    # NULL, not "": no duty at all (undecided, or recorded before the check), never matching a duty.
+    decided_duty = models.CharField(  # noqa: DJ001
+        _("审定职责"), max_length=40, choices=Duty.choices, null=True, blank=True, editable=False
+    )
+    decided_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("审定人"),
+    )
+    needs_review = models.BooleanField(_("待复核"), default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AreaDecision(Decided):
     """The property-management authority's ruling on a disputed billing area (POLICY.md §2)."""
 
     DUTY = Duty.AREA_DECISION
@@ -127,6 +160,10 @@ class AreaDecision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "from_year"], name="unique_area_decision"),
             models.CheckConstraint(condition=models.Q(area__gt=0), name="decided_area_positive"),
+            models.CheckConstraint(
+                condition=models.Q(decided_duty__isnull=True) | models.Q(decided_duty=Duty.AREA_DECISION),
+                name="area_decided_under_its_duty",
+            ),
         ]
         verbose_name = _("计费面积认定")
         verbose_name_plural = _("计费面积认定")
@@ -135,7 +172,7 @@ class AreaDecision(models.Model):
         return f"{self.account} {self.from_year}: {self.area} m²"
 
 
-class InstitutionApproval(models.Model):
+class InstitutionApproval(Decided):
     """A competent bureau's approval that an account's own-use space pays the residential price.
 
     Until approved the account is billed as non-residential (POLICY.md §10.2).
@@ -147,12 +184,7 @@ class InstitutionApproval(models.Model):
         VOCATIONAL = "vocational", _("职业（技工）学校")
         WELFARE = "welfare", _("敬老院、社区居（村）委会等")
 
-    DUTIES = {
-        Category.SCHOOL: Duty.ELIGIBILITY_EDUCATION,
-        Category.KINDERGARTEN: Duty.ELIGIBILITY_EDUCATION,
-        Category.VOCATIONAL: Duty.ELIGIBILITY_HR,
-        Category.WELFARE: Duty.ELIGIBILITY_CIVIL_AFFAIRS,
-    }
+    DUTIES = CATEGORY_DUTIES
 
     account = models.ForeignKey(
         Account, models.CASCADE, related_name="institution_approvals", verbose_name=_("账户")
@@ -178,6 +210,14 @@ class InstitutionApproval(models.Model):
                 | models.Q(decided_at__isnull=False, decided_by__isnull=False),
                 name="institution_decision_recorded",
             ),
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.or_,
+                    (models.Q(category=c, decided_duty=duty) for c, duty in CATEGORY_DUTIES.items()),
+                    models.Q(decided_duty__isnull=True),
+                ),
+                name="institution_decided_under_its_duty",
+            ),
         ]
         verbose_name = _("单位居民价格资格")
         verbose_name_plural = _("单位居民价格资格")
@@ -186,7 +226,7 @@ class InstitutionApproval(models.Model):
         return f"{self.account} {self.get_category_display()} ({self.get_status_display()})"
 
 
-class LowIncomeCertificate(models.Model):
+class LowIncomeCertificate(Decided):
     """城市低保/特困 certificate giving one home the low-income rate (POLICY.md §5)."""
 
     DUTY = Duty.ELIGIBILITY_CIVIL_AFFAIRS
@@ -214,6 +254,8 @@ class LowIncomeCertificate(models.Model):
     )
     decided_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
     comment = models.TextField(_("意见"), blank=True)
+    # A revocation (POLICY.md §5) ends the certificate's effect from this day: the seasons before keep it.
+    revoked_from = models.DateField(_("撤销生效日期"), null=True, blank=True)
     history = History()
 
     class Meta:
@@ -227,6 +269,16 @@ class LowIncomeCertificate(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="approved") | models.Q(decided_at__isnull=False),
                 name="approved_certificate_dated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_duty__isnull=True)
+                | models.Q(decided_duty=Duty.ELIGIBILITY_CIVIL_AFFAIRS),
+                name="certificate_decided_under_its_duty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="revoked", revoked_from__gte=models.F("valid_from"))
+                | (~models.Q(status="revoked") & models.Q(revoked_from__isnull=True)),
+                name="certificate_revocation_dated",
             ),
         ]
         verbose_name = _("困难群体证件")

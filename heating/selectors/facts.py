@@ -3,12 +3,14 @@
 Every fact is recorded with the season (or date) from which it holds, so that resolving the same
 season again gives the same facts however the account has changed since (POLICY.md §1, §2, §5).
 A decision about a season counts whenever it is given (§5): a settled season is frozen by its
-statement (§11), not here.
+statement (§11), not here. A decision counts only with the duty it was decided under recorded
+(`decided_duty`, which the database accepts only from an organisation holding it): a row recorded
+earlier by anyone else is ignored (migration 0024 marked it `needs_review`).
 """
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from heating.billing import AREA, INSTITUTION, METERED, NON_RESIDENTIAL, RESIDENTIAL, AccountFacts, Part
 from heating.models import (
@@ -36,6 +38,13 @@ def _latest_by_account(rows, key="account_id"):
     return latest
 
 
+def certificate_in_force(day: datetime.date) -> Q:
+    """Certificates approved, or revoked from a day after both `day` and their first day: a revocation
+    leaves the seasons before it alone (POLICY.md §5)."""
+    revoked_later = Q(status=Decision.REVOKED, revoked_from__gt=day) & Q(revoked_from__gt=F("valid_from"))
+    return (Q(status=Decision.APPROVED) | revoked_later) & Q(decided_duty__isnull=False)
+
+
 def open_days(account: Account, start_year: int) -> tuple[datetime.date, datetime.date]:
     """The first and last day the account was open in the season (POLICY.md §4; the span of its meters,
     §7): the later of its opening day and the season's first day, the earlier of its closing day and the
@@ -60,7 +69,7 @@ def facts_for_season(accounts: Iterable[Account], start_year: int) -> dict[int, 
         .values("account_id", "price_class", "exchangers")
     )
     decisions = _latest_by_account(
-        AreaDecision.objects.filter(account_id__in=ids, from_year__lte=start_year)
+        AreaDecision.objects.filter(account_id__in=ids, from_year__lte=start_year, decided_duty__isnull=False)
         .order_by("from_year")
         .values("account_id", "area")
     )
@@ -70,6 +79,7 @@ def facts_for_season(accounts: Iterable[Account], start_year: int) -> dict[int, 
             account_id__in=ids,
             from_year__lte=start_year,
             status__in=[Decision.APPROVED, Decision.REJECTED],
+            decided_duty__isnull=False,
         )
         .order_by("from_year")
         .values("account_id", "status")
@@ -80,8 +90,8 @@ def facts_for_season(accounts: Iterable[Account], start_year: int) -> dict[int, 
     low_income = set(
         LowIncomeCertificate.objects.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),
+            certificate_in_force(first_day),
             account_id__in=ids,
-            status=Decision.APPROVED,
             valid_from__lte=last_day,
         ).values_list("account_id", flat=True)
     )

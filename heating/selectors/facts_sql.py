@@ -35,6 +35,8 @@ from .ledger import CHARGES
 # Readings that settle without a person confirming them (heating.selectors.consumption).
 SETTLING_KINDS = (Reading.Kind.ACTUAL, Reading.Kind.EXCHANGE)
 ENDPOINT_COLUMNS = ("id", "read_at", "value_gj", "kind", "status", "confirmed")
+# A decision counts only with the duty it was decided under (heating.selectors.facts).
+DECIDER_KNOWN = "AND decided_duty IS NOT NULL"
 
 
 def _quoted(values) -> str:
@@ -149,11 +151,13 @@ WITH acc AS (
                        WHERE s.account_id = a.id AND s.season_year = %(year)s LIMIT 1) s ON TRUE
     WHERE a.id = ANY(%(ids)s)
 ), t AS ({_latest(AccountTerms, "price_class, exchangers")}
-), d AS ({_latest(AreaDecision, "area")}
-), ia AS ({_latest(InstitutionApproval, "status", f"AND status IN ({decided})")}
+), d AS ({_latest(AreaDecision, "area", DECIDER_KNOWN)}
+), ia AS ({_latest(InstitutionApproval, "status", f"AND status IN ({decided}) {DECIDER_KNOWN}")}
 ), li AS (
     SELECT DISTINCT account_id FROM {LowIncomeCertificate._meta.db_table}
-    WHERE account_id = ANY(%(ids)s) AND status = '{Decision.APPROVED}'
+    WHERE account_id = ANY(%(ids)s) {DECIDER_KNOWN}
+      AND (status = '{Decision.APPROVED}'
+           OR (status = '{Decision.REVOKED}' AND revoked_from > %(first)s AND revoked_from > valid_from))
       AND valid_from <= %(last)s AND (valid_until IS NULL OR valid_until >= %(first)s)
 ), hp AS (
     SELECT premises_id,

@@ -143,6 +143,7 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
         readings = _reading_problems(live, facts, start_year, today)
         for decision in (
             AreaDecision.objects.filter(account_id__in=ids, from_year__lte=start_year)
+            .filter(decided_duty__isnull=False)
             .select_related("decided_by")
             .order_by("from_year")
         ):

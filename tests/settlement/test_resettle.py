@@ -9,17 +9,19 @@ import pytest
 from django.utils import timezone
 
 from heating.billing import INSTITUTION, NON_RESIDENTIAL
-from heating.models import AccountTerms, InstitutionApproval, LedgerEntry, Payment, Statement
-from heating.models.accounts import Decision
+from heating.models import AccountTerms, Duty, InstitutionApproval, LedgerEntry, Payment, Role, Statement
 from heating.models.statements import FIGURES
 from heating.selectors.ledger import balance, money_held
 from heating.selectors.statements import recompute, resettlements_due
+from heating.services.decisions import institution_decide
 from heating.services.payments import refund_record
 from heating.services.reading_review import reading_correct, reading_void
 from tests.factories import (
     AreaDecisionFactory,
+    BureauFactory,
     CompanyFactory,
     LowIncomeCertificateFactory,
+    MembershipFactory,
     UserFactory,
     aware,
     make_account,
@@ -135,11 +137,10 @@ def test_an_institution_approved_after_settlement_gets_the_residential_price_by_
     first = school.statements.get()
     assert first.amount_due == D("28000.00")
 
-    approval = school.institution_approvals.get()
-    approval.status = Decision.APPROVED
-    approval.decided_by = CompanyFactory()  # who decided does not matter to the bill
-    approval.decided_at = timezone.now()
-    approval.save()
+    officer = MembershipFactory(
+        organisation=BureauFactory(duties=[Duty.ELIGIBILITY_EDUCATION]), role=Role.OFFICER
+    ).user
+    institution_decide(user=officer, approval_id=school.institution_approvals.get().id, approve=True)
 
     assert [r.changed for r in resettlements_due(company, SEASON)] == [("price_class",)]
     settle(company)
