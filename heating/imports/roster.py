@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from heating import identity
@@ -54,22 +54,22 @@ KINDS = {
     for name in names
 }
 
-ID_EMPTY = _noop("身份证号不能为空")
-ID_SHAPE = _noop("身份证号应为18位：17位数字加1位数字或X")
-ID_CHECKSUM = _noop("身份证号校验位不正确")
-NAME_EMPTY = _noop("姓名不能为空")
-NAME_LONG = _noop("姓名最多 100 个字符")
-NUMBER_EMPTY = _noop("证件编号不能为空")
-NUMBER_LONG = _noop("证件编号最多 50 个字符")
-KIND_UNKNOWN = _noop("类别应为 低保证 或 特困人员证")
-FROM_EMPTY = _noop("有效期起不能为空")
-DATE_BAD = _noop("不是有效的日期，应为 YYYY-MM-DD，如 2019-11-01")
-PERIOD_BAD = _noop("有效期至不能早于有效期起")
-REPEATED = _noop("同一证件在本文件前面的行中已出现")
-NO_HOME = _noop("没有找到该身份证号登记的居民供暖账户")
-SEVERAL_HOMES = _noop("该身份证号名下有多个居民供暖账户，无法确定居住的一户，请与供热企业核实")
-OTHER_HOME = _noop("该证件已为另一户批准，有效期重叠")
-PENDING_FILE_GONE = _noop("服务器上已找不到待导入的文件，请重新上传。")
+ID_EMPTY = gettext_noop("身份证号不能为空")
+ID_SHAPE = gettext_noop("身份证号应为18位：17位数字加1位数字或X")
+ID_CHECKSUM = gettext_noop("身份证号校验位不正确")
+NAME_EMPTY = gettext_noop("姓名不能为空")
+NAME_LONG = gettext_noop("姓名最多 100 个字符")
+NUMBER_EMPTY = gettext_noop("证件编号不能为空")
+NUMBER_LONG = gettext_noop("证件编号最多 50 个字符")
+KIND_UNKNOWN = gettext_noop("类别应为 低保证 或 特困人员证")
+FROM_EMPTY = gettext_noop("有效期起不能为空")
+DATE_BAD = gettext_noop("不是有效的日期，应为 YYYY-MM-DD，如 2019-11-01")
+PERIOD_BAD = gettext_noop("有效期至不能早于有效期起")
+REPEATED = gettext_noop("同一证件在本文件前面的行中已出现")
+NO_HOME = gettext_noop("没有找到该身份证号登记的居民供暖账户")
+SEVERAL_HOMES = gettext_noop("该身份证号名下有多个居民供暖账户，无法确定居住的一户，请与供热企业核实")
+OTHER_HOME = gettext_noop("该证件已为另一户批准，有效期重叠")
+PENDING_FILE_GONE = gettext_noop("服务器上已找不到待导入的文件，请重新上传。")
 
 
 def roster_template(fmt: str) -> bytes:
