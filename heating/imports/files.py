@@ -147,7 +147,7 @@ def _kind(file_name: str, data: bytes) -> str:
 
 def read_table(
     file_name: str, data: bytes, columns: Sequence[Column], *, max_bytes: int | None = None,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
 ) -> Table:
     """The rows of the first sheet (or the CSV), cells as stripped text, mapped to `columns`.
 
@@ -157,6 +157,7 @@ def read_table(
     (an import may set lower size and row limits than the portal's).
     """
     max_bytes = MAX_BYTES if max_bytes is None else min(max_bytes, MAX_BYTES)
+    max_rows = MAX_ROWS if max_rows is None else min(max_rows, MAX_ROWS)
     if len(data) > max_bytes:
         raise FileRefused(f"文件超过 {max_bytes // (1024 * 1024)} MB，请拆分后分批导入。")
     if not data.strip():
