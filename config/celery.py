@@ -16,6 +16,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
     },
     # A job whose worker was killed carries on once its claims are older than JOB_LEASE_SECONDS.
+    # Households whose low-income certificate runs out within 30 days (heating.services.lowincome).
+    "low-income-reminders": {
+        "task": "heating.tasks.low_income_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "jobs-resume-stalled": {
         "task": "heating.tasks.jobs_resume_stalled",
         "schedule": crontab(minute="*/5"),

@@ -106,7 +106,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 # A bureau officer lands on the first of these pages that has work for their bureau (heating's own
 # inbox otherwise): config names them so that heating never imports the apps built on it.
-BUREAU_LANDINGS = ["subsidy.landing.bureau_landing"]
+BUREAU_LANDINGS = ["subsidy.landing.bureau_landing", "heating.selectors.lowincome.bureau_landing"]
 LOGOUT_REDIRECT_URL = "home"
 
 # Password guessing (django-axes, on /accounts/login/ and /admin/login/ alike): LOGIN_FAILURE_LIMIT
@@ -171,6 +171,14 @@ IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # The largest supporting file of a subsidy cost declaration (subsidy.attachments).
 SUBSIDY_ATTACHMENT_MAX_BYTES = env.int("SUBSIDY_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A low-income certificate's scan sent with an application (heating.services.lowincome).
+LOW_INCOME_SCAN_MAX_BYTES = env.int("LOW_INCOME_SCAN_MAX_BYTES", default=5 * 1024 * 1024)
+# Reminders before a low-income certificate runs out (manage.py low_income_reminders, a beat task) are
+# e-mailed from this address when it is set (and the household's login has an e-mail); they always show
+# on /me/. EMAIL_HOST/EMAIL_PORT name the SMTP server.
+REMINDER_EMAIL_FROM = env("REMINDER_EMAIL_FROM", default="")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # Long jobs (heating.services.jobs): a claimed slot whose worker has been silent this long is taken
 # over by another worker (its worker is taken for dead), a slot claimed this many times fails its job,
 # and a reading or books file with more rows than IMPORT_JOB_ROWS is committed as a job, not in the

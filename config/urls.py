@@ -13,6 +13,7 @@ from heating.views import (
     imports,
     jobs,
     landing,
+    lowincome,
     notices,
     payments,
     public,
@@ -39,6 +40,20 @@ urlpatterns = [
     path("activate/", resident.activate, name="activate"),
     path("activate/password/", resident.activate_password, name="activate-password"),
     path("me/", resident.homes, name="homes"),
+    path("me/low-income/", lowincome.apply, name="lowincome-apply"),
+    path("low-income/scans/<int:pk>/", lowincome.scan_download, name="lowincome-scan"),
+    path("bureau/low-income/", lowincome.queue, name="lowincome-queue"),
+    path("bureau/low-income/<int:pk>/", lowincome.detail, name="lowincome-detail"),
+    path("bureau/low-income/roster/", lowincome.roster, name="lowincome-roster"),
+    path("bureau/low-income/roster/<int:pk>/", lowincome.roster_detail, name="lowincome-roster-detail"),
+    path(
+        "bureau/low-income/roster/<int:pk>/commit/", lowincome.roster_commit, name="lowincome-roster-commit"
+    ),
+    path(
+        "bureau/low-income/roster/template.<slug:fmt>",
+        lowincome.roster_file_template,
+        name="lowincome-roster-template",
+    ),
     path("company/", landing.company_overview_page, name="company-overview"),
     path("bureau/", landing.bureau_inbox, name="bureau-inbox"),
     path("company/counter/", counter.counter, name="counter"),

@@ -1,5 +1,6 @@
 """Celery tasks: thin, each takes ids (or nothing) and calls a service."""
 from celery import shared_task
+from django.utils import timezone
 
 import heating.imports.jobs  # noqa: F401  each registers its job handler with the runner
 import heating.services.notice_runs  # noqa: F401
@@ -8,12 +9,19 @@ import heating.services.settlement_runs  # noqa: F401
 from heating.imports.common import batch_previews_expire
 from heating.selectors.jobs import jobs_stalled
 from heating.services.jobs import job_run
+from heating.services.lowincome import certificate_reminders_send
 
 
 @shared_task
 def imports_expire_previews() -> int:
     """On the beat schedule (config/celery.py): how many previews expired."""
     return len(batch_previews_expire())
+
+
+@shared_task
+def low_income_reminders() -> int:
+    """On the beat schedule: households whose certificate runs out within 30 days, reminded once."""
+    return len(certificate_reminders_send(today=timezone.localdate()))
 
 
 @shared_task

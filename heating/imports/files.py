@@ -145,15 +145,21 @@ def _kind(file_name: str, data: bytes) -> str:
     return "csv"
 
 
-def read_table(file_name: str, data: bytes, columns: Sequence[Column]) -> Table:
+def read_table(
+    file_name: str, data: bytes, columns: Sequence[Column], *, max_bytes: int | None = None,
+    max_rows: int | None = None,
+) -> Table:
     """The rows of the first sheet (or the CSV), cells as stripped text, mapped to `columns`.
 
     The header is the first non-blank row; blank rows are skipped but keep their numbers (and count
     toward MAX_ROWS, or a file of empty rows would cost time for nothing), and so are columns without
-    a header. Reading stops with FileRefused at the first limit passed: size, rows, columns, time.
+    a header. Reading stops with FileRefused at the first limit passed: size, rows, columns, time
+    (an import may set lower size and row limits than the portal's).
     """
-    if len(data) > MAX_BYTES:
-        raise FileRefused(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入。")
+    max_bytes = MAX_BYTES if max_bytes is None else min(max_bytes, MAX_BYTES)
+    max_rows = MAX_ROWS if max_rows is None else min(max_rows, MAX_ROWS)
+    if len(data) > max_bytes:
+        raise FileRefused(f"文件超过 {max_bytes // (1024 * 1024)} MB，请拆分后分批导入。")
     if not data.strip():
         raise FileRefused("文件是空的。")
     deadline = time.monotonic() + MAX_SECONDS
@@ -164,8 +170,8 @@ def read_table(file_name: str, data: bytes, columns: Sequence[Column]) -> Table:
     numbers: list[int] = []
     table: list[tuple[str, ...]] = []
     for number, raw in rows:
-        if number > MAX_ROWS + 1:
-            raise FileRefused(f"文件超过 {MAX_ROWS:,} 行（空行也计算在内），请拆分后分批导入。")
+        if number > max_rows + 1:
+            raise FileRefused(f"文件超过 {max_rows:,} 行（空行也计算在内），请拆分后分批导入。")
         if time.monotonic() > deadline:
             raise FileRefused("读取文件超时：文件过大或结构异常，请拆分后分批导入。")
         while raw and not raw[-1].strip():

@@ -11,6 +11,7 @@ from .customers import Customer
 from .imports import ImportBatch
 from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
+from .lowincome import LowIncomeReminder, LowIncomeScan
 from .meters import Meter, Reading, ReadingLimits
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role, ServiceCounter
 from .payments import Payment
@@ -41,6 +42,8 @@ __all__ = [
     "HeatedPart",
     "InstitutionApproval",
     "LowIncomeCertificate",
+    "LowIncomeReminder",
+    "LowIncomeScan",
     "Membership",
     "SeasonTotals",
     "ServiceCounter",

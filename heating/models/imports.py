@@ -11,6 +11,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         READINGS = "readings", _("热表读数")
         ONBOARDING = "onboarding", _("建档导入")
+        LOW_INCOME_ROSTER = "low_income_roster", _("低保特困名册")
 
     class Status(models.TextChoices):
         REJECTED = "rejected", _("有错误，未写入")

@@ -19,6 +19,7 @@ from .bill_seasons import open_seasons, shown_season
 from .consumption import season_consumption
 from .facts import facts_for_season
 from .ledger import cents
+from .lowincome import LowIncomeState, home_states
 from .policy import policy_for_season
 from .scope import resident_accounts
 from .statements import facts_from_inputs
@@ -67,6 +68,7 @@ class Home:
     decision: AreaDecision | None
     attention: tuple[Attention, ...]
     seasons: tuple[SeasonLink, ...]
+    low_income: LowIncomeState | None = None  # the application or certificate to show, if any
 
 
 def _area(facts: AccountFacts, terms) -> tuple[Decimal | None, tuple[str, ...]]:
@@ -148,6 +150,7 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
             .order_by("from_year")
         ):
             decisions[decision.account_id] = decision
+    low_income = home_states(accounts, today=today)
     homes = []
     for account in accounts:
         account_facts = facts.get(account.id)
@@ -174,6 +177,7 @@ def resident_homes(user, *, today: datetime.date) -> list[Home]:
                     SeasonLink(season_name(year), path, year in settled[account.id])
                     for year, path in paths.items()
                 ),
+                low_income=low_income.get(account.id),
             )
         )
     return homes

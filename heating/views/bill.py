@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from heating.pdf import pdf_from_html, premises_address
 from heating.selectors.bill import SeasonBillPage, season_bill_page
 from heating.selectors.heat_use import heat_use
+from heating.selectors.lowincome import season_low_income
 from heating.selectors.scope import resident_bill_account_or_404
 from heating.selectors.statements import season_from_name
 
@@ -45,7 +46,11 @@ def _context(page: SeasonBillPage) -> dict:
 @login_required
 def season_bill(request, company, number, season):
     page = _bill(request, company, number, season)
-    context = {**_context(page), "heat_use": heat_use(page.account, page.season_year)}
+    context = {
+        **_context(page),
+        "heat_use": heat_use(page.account, page.season_year),
+        "low_income": season_low_income(page.account, page.season_year),
+    }
     return render(request, "heating/resident/bill.html", context)
 
 

@@ -173,8 +173,8 @@ def test_the_queries_do_not_grow_with_homes_or_seasons(client, homes, django_ass
     client.get("/me/")
     # Session, user; accounts, statements, balances, refunds; the season and its policy; the facts (6);
     # the meters of metered homes not settled, with their endpoint readings; area decisions; the
-    # navigation's membership and bureau lookups.
-    with django_assert_num_queries(18) as few:
+    # navigation's membership and bureau lookups; the homes' low-income certificates.
+    with django_assert_num_queries(19) as few:
         client.get("/me/")
 
     Customer.objects.filter(pk__in=[homes.second.customer_id, homes.neighbour.customer_id]).update(user=user)
