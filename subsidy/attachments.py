@@ -1,30 +1,12 @@
-"""What a cost declaration's supporting file may be: a bounded size, an allowed extension, the content
-type that extension claims, and contents that start as that kind of file does (a client's word for the
-type is not trusted alone)."""
-
-from dataclasses import dataclass
+"""What a cost declaration's supporting file may be: PDF, JPG, PNG or XLSX within
+SUBSIDY_ATTACHMENT_MAX_BYTES, checked by heating.attachments (the one check of uploaded files)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from heating import attachments
 
-@dataclass(frozen=True)
-class Kind:
-    content_types: frozenset[str]
-    magic: tuple[bytes, ...]
-
-
-KINDS = {
-    "pdf": Kind(frozenset({"application/pdf"}), (b"%PDF-",)),
-    "jpg": Kind(frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
-    "jpeg": Kind(frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
-    "png": Kind(frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",)),
-    "xlsx": Kind(
-        frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}), (b"PK\x03\x04",)
-    ),
-}
-NAME_MAX = 200
+ALLOWED = frozenset({"pdf", "jpg", "jpeg", "png", "xlsx"})
 
 
 def max_bytes() -> int:
@@ -33,20 +15,12 @@ def max_bytes() -> int:
 
 def attachment_check(*, name: str, content_type: str, size: int, head: bytes) -> str:
     """The file's extension (its kind) when it is acceptable; ValidationError in words otherwise."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    kind = KINDS.get(extension)
-    if kind is None:
-        raise ValidationError(_("只能上传 PDF、JPG、PNG 或 XLSX 文件。"), code="extension")
-    if size <= 0:
-        raise ValidationError(_("文件是空的。"), code="empty")
-    if size > max_bytes():
-        raise ValidationError(
-            _("文件不能超过 %(mb)s MB。") % {"mb": max_bytes() // (1024 * 1024)}, code="size"
-        )
-    if content_type.split(";")[0].strip().lower() not in kind.content_types or not head.startswith(
-        kind.magic
-    ):
-        raise ValidationError(_("文件内容与扩展名不符。"), code="content")
-    if len(name) > NAME_MAX or any(ord(ch) < 32 for ch in name):
-        raise ValidationError(_("文件名过长或含有控制字符。"), code="name")
-    return extension
+    return attachments.attachment_check(
+        name=name,
+        content_type=content_type,
+        size=size,
+        head=head,
+        allowed=ALLOWED,
+        max_bytes=max_bytes(),
+        wrong_kind=_("只能上传 PDF、JPG、PNG 或 XLSX 文件。"),
+    )
