@@ -2,7 +2,7 @@
 the account's company's staff, and bureaus holding the area-decision duty. Anyone else gets the same
 404 as a dispute that does not exist. Queues load in a fixed number of queries."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -55,10 +55,10 @@ def resident_dispute_or_404(user, pk: int) -> AreaDispute:
 
 def company_disputes(company) -> list[AreaDispute]:
     """The company's disputes: those awaiting its answer first, then the rest, newest first."""
-    awaiting = Q(state=AreaDispute.State.FILED)
+    awaiting = Case(When(state=AreaDispute.State.FILED, then=0), default=1)
     return list(
         _related(AreaDispute.objects.filter(account__company=company))
-        .order_by(~awaiting, "-filed_at", "-id")[:QUEUE_SIZE]
+        .order_by(awaiting, "-filed_at", "-id")[:QUEUE_SIZE]
     )
 
 
