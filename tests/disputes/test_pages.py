@@ -131,10 +131,10 @@ def test_the_deciding_bureau_lands_on_its_queue_and_its_inbox_links_it(people):
     assert "目前没有待认定" in officer.get("/bureau/disputes/").content.decode()
 
 
-def _more_disputes(people, n):
+def _more_disputes(people, n, first=0):
     from tests.factories import CustomerFactory, make_account
 
-    for i in range(n):
+    for i in range(first, first + n):
         account = make_account(
             company=people.company, number=f"H9{i:03}",
             customer=CustomerFactory(company=people.company, user=people.resident),
@@ -151,7 +151,7 @@ def test_the_queues_do_not_grow_with_the_disputes(people, django_assert_num_quer
         clerk.get("/company/disputes/")
     with django_assert_num_queries(7) as bureau_one:
         officer.get("/bureau/disputes/")
-    _more_disputes(people, 4)
+    _more_disputes(people, 4, first=1)
     dispute_decide(
         user=people.officer, dispute_id=AreaDispute.objects.first().pk, upheld=False, reason="测绘为准"
     )
