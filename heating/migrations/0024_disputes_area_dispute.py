@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
+                ('sha256', models.CharField(max_length=64, verbose_name='文件摘要')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='heating.areadispute', verbose_name='计费面积异议')),
             ],

@@ -33,14 +33,14 @@ def test_a_dispute_from_request_to_decision_on_a_phone(
     sign_in(page, live_server, people.resident)
     page.goto(f"{live_server.url}/me/")
     page.get_by_role("link", name="对计费面积有异议").click()
-    page.wait_for_url("**/dispute/")
+    page.wait_for_url("**/disputes/new/**")
     problems = problems_on(page, "new", axe_source)
     assert page.get_by_label("部位 1 面积（m²）").input_value() == "80.00"
     page.get_by_label("部位 1 面积（m²）").fill("70.00")
     page.get_by_label("异议陈述").fill("房产证上的套内面积是 70 平方米。")
     page.get_by_label("证明材料").set_input_files(str(certificate))
     page.get_by_role("button", name="提交异议").click()
-    page.wait_for_url("**/me/disputes/*/")
+    page.wait_for_url("**/disputes/*/")
     assert page.locator("#dispute-state").inner_text() == "待企业答复"
     assert "房产证.pdf" in page.locator("#dispute-documents").inner_text()
     problems += problems_on(page, "dispute (filed)", axe_source)

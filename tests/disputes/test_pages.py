@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_url(account):
-    return f"/me/{account.company.code}/{account.number}/dispute/"
+    return f"/disputes/new/{account.company.code}/{account.number}/"
 
 
 def test_the_household_files_from_its_home_and_follows_the_dispute(people):
@@ -34,14 +34,14 @@ def test_the_household_files_from_its_home_and_follows_the_dispute(people):
         },
     )
     dispute = AreaDispute.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/me/disputes/{dispute.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/disputes/{dispute.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "待企业答复" in page and "房产证.pdf" in page and "70.00 m²" in page
     document = dispute.documents.get()
     download = client.get(f"/disputes/files/{document.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     # With a dispute open, the form shows that dispute instead.
-    assert client.get(new_url(people.home))["Location"] == f"/me/disputes/{dispute.pk}/"
+    assert client.get(new_url(people.home))["Location"] == f"/disputes/{dispute.pk}/"
 
 
 def test_a_refused_form_keeps_what_was_typed_and_says_why(people):
@@ -70,7 +70,7 @@ def test_the_company_answers_and_the_bureau_decides_on_their_pages(people):
     )
     assert response.status_code == 302
     assert AreaDecision.objects.get(account=people.home).area == 70
-    page = client_of(people.resident).get(f"/me/disputes/{dispute.pk}/").content.decode()
+    page = client_of(people.resident).get(f"/disputes/{dispute.pk}/").content.decode()
     assert "已认定（支持）" in page and "源住建认〔2020〕3号" in page and "70.00 m²" in page
 
 
@@ -87,8 +87,8 @@ def test_another_household_gets_404_everywhere(people):
     document = dispute.documents.get()
     neighbour = client_of(people.neighbour)
     assert neighbour.get(new_url(people.home)).status_code == 404
-    assert neighbour.get(f"/me/disputes/{dispute.pk}/").status_code == 404
-    assert neighbour.post(f"/me/disputes/{dispute.pk}/withdraw/").status_code == 404
+    assert neighbour.get(f"/disputes/{dispute.pk}/").status_code == 404
+    assert neighbour.post(f"/disputes/{dispute.pk}/withdraw/").status_code == 404
     assert neighbour.get(f"/disputes/files/{document.pk}/").status_code == 404
     assert client_of(None).get(f"/disputes/files/{document.pk}/").status_code == 404
     assert AreaDispute.objects.get().state == AreaDispute.State.FILED
