@@ -106,7 +106,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 # A bureau officer lands on the first of these pages that has work for their bureau (heating's own
 # inbox otherwise): config names them so that heating never imports the apps built on it.
-BUREAU_LANDINGS = ["subsidy.landing.bureau_landing", "heating.selectors.lowincome.bureau_landing"]
+BUREAU_LANDINGS = [
+    "heating.selectors.disputes.bureau_landing_waiting",
+    "subsidy.landing.bureau_landing",
+    "heating.selectors.disputes.bureau_landing",
+    "heating.selectors.lowincome.bureau_landing",
+]
 LOGOUT_REDIRECT_URL = "home"
 
 # Password guessing (django-axes, on /accounts/login/ and /admin/login/ alike): LOGIN_FAILURE_LIMIT

@@ -10,6 +10,7 @@ from heating.api.quote import QuoteView
 from heating.views import (
     bill,
     counter,
+    disputes,
     imports,
     jobs,
     landing,
@@ -104,6 +105,14 @@ urlpatterns = [
     path("company/readings/<int:pk>/correct/", reading_views.reading_correct_view, name="reading-correct"),
     path("company/meters/<str:serial>/", reading_views.meter_detail, name="meter-detail"),
     path("company/meters/<str:serial>/replace/", reading_views.meter_replace_view, name="meter-replace"),
+    path("disputes/new/<str:company>/<str:number>/", disputes.dispute_new, name="dispute-new"),
+    path("disputes/<int:pk>/", disputes.dispute_detail, name="dispute-detail"),
+    path("disputes/<int:pk>/withdraw/", disputes.dispute_withdraw_view, name="dispute-withdraw"),
+    path("disputes/files/<int:pk>/", disputes.dispute_document, name="dispute-document"),
+    path("company/disputes/", disputes.company_queue, name="dispute-company-queue"),
+    path("company/disputes/<int:pk>/", disputes.company_answer, name="dispute-company"),
+    path("bureau/disputes/", disputes.bureau_queue, name="dispute-bureau-queue"),
+    path("bureau/disputes/<int:pk>/", disputes.bureau_decide, name="dispute-bureau"),
     path("me/<str:company>/<str:number>/<str:season>/", bill.season_bill, name="resident-bill"),
     path(
         "me/<str:company>/<str:number>/<str:season>/statement.pdf",

@@ -1,6 +1,6 @@
 """What an uploaded supporting file may be: a bounded size, an allowed extension, the content type that
 extension claims, and contents that start as that kind of file does (a client's word for the type is
-not trusted alone). Each use names its kinds, its limit and its words for a wrong extension."""
+not trusted alone). Each use names its kinds and its limit (subsidy cost files, area-dispute documents)."""
 
 from dataclasses import dataclass
 
@@ -14,29 +14,35 @@ class Kind:
     magic: tuple[bytes, ...]
 
 
-PDF = Kind(frozenset({"application/pdf"}), (b"%PDF-",))
-JPEG = Kind(frozenset({"image/jpeg"}), (b"\xff\xd8\xff",))
-PNG = Kind(frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",))
-XLSX = Kind(
-    frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}), (b"PK\x03\x04",)
-)
+KINDS = {
+    "pdf": Kind(frozenset({"application/pdf"}), (b"%PDF-",)),
+    "jpg": Kind(frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
+    "jpeg": Kind(frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
+    "png": Kind(frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",)),
+    "xlsx": Kind(
+        frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}), (b"PK\x03\x04",)
+    ),
+}
 NAME_MAX = 200
-HEAD = 16  # bytes read to recognise a file
+HEAD = 16  # bytes read to check a file's start: longer than every magic above
 
 
-def file_check(
-    *, name: str, content_type: str, size: int, head: bytes, kinds: dict[str, Kind], max_bytes: int,
-    wrong_extension: str,
+def attachment_check(
+    *, name: str, content_type: str, size: int, head: bytes, allowed: frozenset[str], max_bytes: int,
+    wrong_kind: str,
 ) -> str:
-    """The file's extension (its kind) when it is acceptable; ValidationError in words otherwise."""
+    """The file's extension (its kind) when it is acceptable; ValidationError in words otherwise
+    (`wrong_kind` names the allowed kinds to the user)."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    kind = kinds.get(extension)
+    kind = KINDS.get(extension) if extension in allowed else None
     if kind is None:
-        raise ValidationError(wrong_extension, code="extension")
+        raise ValidationError(wrong_kind, code="extension")
     if size <= 0:
         raise ValidationError(_("文件是空的。"), code="empty")
     if size > max_bytes:
-        raise ValidationError(_("文件不能超过 %(mb)s MB。") % {"mb": max_bytes // (1024 * 1024)}, code="size")
+        raise ValidationError(
+            _("文件不能超过 %(mb)s MB。") % {"mb": max_bytes // (1024 * 1024)}, code="size"
+        )
     if content_type.split(";")[0].strip().lower() not in kind.content_types or not head.startswith(
         kind.magic
     ):
@@ -44,3 +50,20 @@ def file_check(
     if len(name) > NAME_MAX or any(ord(ch) < 32 for ch in name):
         raise ValidationError(_("文件名过长或含有控制字符。"), code="name")
     return extension
+
+
+def upload_check(upload, *, allowed: frozenset[str], max_bytes: int, wrong_kind: str) -> str:
+    """attachment_check on an uploaded file (Django's UploadedFile), read from its start and left
+    there; the file's extension."""
+    upload.seek(0)
+    head = upload.read(HEAD)
+    upload.seek(0)
+    return attachment_check(
+        name=upload.name,
+        content_type=upload.content_type or "",
+        size=upload.size,
+        head=head,
+        allowed=allowed,
+        max_bytes=max_bytes,
+        wrong_kind=wrong_kind,
+    )

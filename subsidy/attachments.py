@@ -1,11 +1,12 @@
-"""What a cost declaration's supporting file may be (heating.attachments, with subsidy's kinds and limit)."""
+"""What a cost declaration's supporting file may be: PDF, JPG, PNG or XLSX within
+SUBSIDY_ATTACHMENT_MAX_BYTES, checked by heating.attachments (the one check of uploaded files)."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from heating.attachments import JPEG, PDF, PNG, XLSX, file_check
+from heating import attachments
 
-KINDS = {"pdf": PDF, "jpg": JPEG, "jpeg": JPEG, "png": PNG, "xlsx": XLSX}
+ALLOWED = frozenset({"pdf", "jpg", "jpeg", "png", "xlsx"})
 
 
 def max_bytes() -> int:
@@ -14,7 +15,12 @@ def max_bytes() -> int:
 
 def attachment_check(*, name: str, content_type: str, size: int, head: bytes) -> str:
     """The file's extension (its kind) when it is acceptable; ValidationError in words otherwise."""
-    return file_check(
-        name=name, content_type=content_type, size=size, head=head, kinds=KINDS, max_bytes=max_bytes(),
-        wrong_extension=_("只能上传 PDF、JPG、PNG 或 XLSX 文件。"),
+    return attachments.attachment_check(
+        name=name,
+        content_type=content_type,
+        size=size,
+        head=head,
+        allowed=ALLOWED,
+        max_bytes=max_bytes(),
+        wrong_kind=_("只能上传 PDF、JPG、PNG 或 XLSX 文件。"),
     )

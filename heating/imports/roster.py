@@ -233,8 +233,8 @@ def _write(plan: Plan, *, bureau, batch, user) -> int:
     certificates = [
         LowIncomeCertificate(
             account_id=account_id, kind=row.kind, number=row.certificate, valid_from=row.valid_from,
-            valid_until=row.valid_until, status=Decision.APPROVED, decided_by=bureau, decided_duty=LowIncomeCertificate.DUTY,
-            decided_by_user=user, decided_at=now,
+            valid_until=row.valid_until, status=Decision.APPROVED, decided_by=bureau,
+            decided_duty=LowIncomeCertificate.DUTY, decided_by_user=user, decided_at=now,
             comment=batch_note(batch.pk),
         )
         for row, account_id in plan.create

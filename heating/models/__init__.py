@@ -8,6 +8,7 @@ from .accounts import (
 )
 from .activation import ActivationCode
 from .customers import Customer
+from .disputes import AreaDispute, AreaDisputeDocument
 from .imports import ImportBatch
 from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
@@ -36,6 +37,8 @@ __all__ = [
     "AccountHolder",
     "AccountTerms",
     "AreaDecision",
+    "AreaDispute",
+    "AreaDisputeDocument",
     "Building",
     "Customer",
     "Duty",

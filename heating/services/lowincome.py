@@ -12,23 +12,19 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from heating.attachments import HEAD, JPEG, PDF, PNG, file_check
+from heating.attachments import upload_check
 from heating.models import LowIncomeCertificate, LowIncomeReminder, LowIncomeScan
 from heating.models.accounts import Decision
 from heating.selectors.scope import resident_accounts
 
-SCAN_KINDS = {"pdf": PDF, "jpg": JPEG, "jpeg": JPEG, "png": PNG}
+SCAN_KINDS = frozenset({"pdf", "jpg", "jpeg", "png"})
 REMIND_DAYS = 30
 
 
 def scan_check(upload) -> None:
-    upload.seek(0)
-    head = upload.read(HEAD)
-    upload.seek(0)
-    file_check(
-        name=upload.name, content_type=upload.content_type or "", size=upload.size, head=head,
-        kinds=SCAN_KINDS, max_bytes=settings.LOW_INCOME_SCAN_MAX_BYTES,
-        wrong_extension=_("证件扫描件只能是 PDF、JPG 或 PNG 文件。"),
+    upload_check(
+        upload, allowed=SCAN_KINDS, max_bytes=settings.LOW_INCOME_SCAN_MAX_BYTES,
+        wrong_kind=_("证件扫描件只能是 PDF、JPG 或 PNG 文件。"),
     )
 
 

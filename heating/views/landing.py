@@ -71,5 +71,9 @@ def bureau_inbox(request):
     work = bureau_work_page(request.user)
     if work:
         return redirect(work)
-    oversees_refunds = Duty.REFUND_OVERSIGHT in bureau_duties(request.user)
-    return render(request, "heating/bureau_inbox.html", {"oversees_refunds": oversees_refunds})
+    duties = bureau_duties(request.user)
+    context = {
+        "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
+        "decides_areas": Duty.AREA_DECISION in duties,
+    }
+    return render(request, "heating/bureau_inbox.html", context)
