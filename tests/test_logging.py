@@ -30,10 +30,18 @@ def written():
     }
     assert handlers and all(any(isinstance(f, IdNumberFilter) for f in h.filters) for h in handlers)
     stream = io.StringIO()
-    previous = {handler: handler.setStream(stream) for handler in handlers}
+    previous = {handler: _swap(handler, stream) for handler in handlers}
     yield stream.getvalue
     for handler, old in previous.items():
-        handler.setStream(old)
+        _swap(handler, old)
+
+
+def _swap(handler, stream):
+    """The handler's stream replaced, the old one returned untouched: unlike setStream, no flush of a
+    stream an earlier test's output capture may have closed since logging was configured."""
+    with handler.lock:
+        old, handler.stream = handler.stream, stream
+    return old
 
 
 @pytest.mark.parametrize("config", [settings.LOGGING, GUNICORN_LOGCONFIG_DICT], ids=["django", "gunicorn"])
