@@ -108,9 +108,11 @@ LOGIN_REDIRECT_URL = "landing"
 # inbox otherwise): config names them so that heating never imports the apps built on it.
 BUREAU_LANDINGS = [
     "heating.selectors.disputes.bureau_landing_waiting",
+    "heating.selectors.institutions.bureau_landing_waiting",
     "subsidy.landing.bureau_landing",
     "heating.selectors.disputes.bureau_landing",
     "heating.selectors.lowincome.bureau_landing",
+    "heating.selectors.institutions.bureau_landing",
 ]
 LOGOUT_REDIRECT_URL = "home"
 

@@ -67,3 +67,24 @@ def upload_check(upload, *, allowed: frozenset[str], max_bytes: int, wrong_kind:
         max_bytes=max_bytes,
         wrong_kind=wrong_kind,
     )
+
+
+def documents_read(
+    uploads, *, allowed: frozenset[str], max_bytes: int, max_files: int, wrong_kind: str
+) -> list[tuple[str, bytes, str]]:
+    """Every upload of a form's documents field checked (upload_check) before any is kept, as (name,
+    contents, content type); ValidationError({"documents": …}) naming the file otherwise."""
+    uploads = list(uploads)
+    if len(uploads) > max_files:
+        raise ValidationError({"documents": _("证明材料：最多上传 %(n)s 个文件。") % {"n": max_files}})
+    files = []
+    for upload in uploads:
+        try:
+            upload_check(upload, allowed=allowed, max_bytes=max_bytes, wrong_kind=wrong_kind)
+        except ValidationError as refused:
+            raise ValidationError(
+                {"documents": [_("证明材料 %(name)s：%(why)s") % {"name": upload.name[:60], "why": m}
+                               for m in refused.messages]}
+            ) from None
+        files.append((upload.name, upload.read(), upload.content_type.split(";")[0].strip().lower()))
+    return files

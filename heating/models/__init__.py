@@ -10,6 +10,7 @@ from .activation import ActivationCode
 from .customers import Customer
 from .disputes import AreaDispute, AreaDisputeDocument
 from .imports import ImportBatch
+from .institutions import InstitutionApplication, InstitutionDocument
 from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
 from .lowincome import LowIncomeReminder, LowIncomeScan
@@ -43,7 +44,9 @@ __all__ = [
     "Customer",
     "Duty",
     "HeatedPart",
+    "InstitutionApplication",
     "InstitutionApproval",
+    "InstitutionDocument",
     "LowIncomeCertificate",
     "LowIncomeReminder",
     "LowIncomeScan",

@@ -54,13 +54,6 @@ def _parts(parts) -> list[dict]:
     return checked
 
 
-def _document(upload) -> tuple[bytes, str]:
-    attachments.upload_check(
-        upload, allowed=ALLOWED, max_bytes=DOCUMENT_MAX_BYTES, wrong_kind=_("只能上传 PDF、JPG 或 PNG 文件。")
-    )
-    return upload.read(), upload.content_type.split(";")[0].strip().lower()
-
-
 def _text(value, field: str, label: str, refusal: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -95,18 +88,10 @@ def dispute_file(
         raise ValidationError({"from_year": _("起始供暖季：请选择有价格政策的供暖季。")})
     checked_parts = _parts(parts)
     text = _text(statement, "statement", _("异议陈述"), _("异议陈述：请写明您认为计费面积哪里不对。"))
-    documents = list(documents)
-    if len(documents) > DOCUMENTS_MAX:
-        raise ValidationError({"documents": _("证明材料：最多上传 %(n)s 个文件。") % {"n": DOCUMENTS_MAX}})
-    files = []
-    for upload in documents:
-        try:
-            files.append((upload.name, *_document(upload)))
-        except ValidationError as refused:
-            raise ValidationError(
-                {"documents": [_("证明材料 %(name)s：%(why)s") % {"name": upload.name[:60], "why": m}
-                               for m in refused.messages]}
-            ) from None
+    files = attachments.documents_read(
+        documents, allowed=ALLOWED, max_bytes=DOCUMENT_MAX_BYTES, max_files=DOCUMENTS_MAX,
+        wrong_kind=_("只能上传 PDF、JPG 或 PNG 文件。"),
+    )
     if AreaDispute.objects.filter(account=account, state__in=AreaDispute.OPEN).exists():
         raise ValidationError({"account": _("户号：这个户号已有一件未办结的计费面积异议。")})
     try:

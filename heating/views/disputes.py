@@ -34,24 +34,16 @@ from heating.selectors.policy import priced_seasons
 from heating.selectors.scope import company_staff_required
 from heating.services.disputes import dispute_answer, dispute_decide, dispute_file, dispute_withdraw
 
+from .page_input import posted_text as _text
+from .page_input import refusal_messages as _errors
 from .page_input import storable
 
 EMPTY_ROWS = 2
 
 
-def _errors(refused: ValidationError) -> dict:
-    return refused.message_dict if hasattr(refused, "error_dict") else {"all": refused.messages}
-
-
 def _kinds():
     labels = PART_KIND_LABELS[language(get_language() or "")]
     return [(kind, labels[kind]) for kind in PART_KINDS]
-
-
-def _text(post, name: str, limit: int) -> str:
-    """A posted text cut to `limit`; text no database can hold counts as not given."""
-    text = post.get(name, "")[:limit]
-    return text if storable(text) else ""
 
 
 def _typed_parts(post) -> list[dict]:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heating.models import Duty
+from heating.models import Duty, InstitutionApproval
 from heating.selectors.overview import (
     bureau_work_page,
     company_overview,
@@ -75,5 +75,6 @@ def bureau_inbox(request):
     context = {
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
         "decides_areas": Duty.AREA_DECISION in duties,
+        "decides_institutions": bool(duties & set(InstitutionApproval.DUTIES.values())),
     }
     return render(request, "heating/bureau_inbox.html", context)

@@ -22,6 +22,17 @@ def storable(text: str) -> bool:
     return True
 
 
+def posted_text(post, name: str, limit: int) -> str:
+    """A posted text cut to `limit`; text no database can hold counts as not given."""
+    text = post.get(name, "")[:limit]
+    return text if storable(text) else ""
+
+
+def refusal_messages(refused) -> dict:
+    """A service's ValidationError as {field: [messages]} ("all" when it names no field)."""
+    return refused.message_dict if hasattr(refused, "error_dict") else {"all": refused.messages}
+
+
 def json_object(request) -> dict:
     """The request body as a JSON object, or BadJson (not JSON, not UTF-8, too deep, not an object)."""
     try:
