@@ -22,7 +22,7 @@ def test_a_subsidy_bureau_lands_on_its_queue(client, officer, code):
 
 
 def test_a_bureau_without_a_subsidy_duty_keeps_its_inbox(client, officer):
-    client.force_login(officer["JTJ"])
+    client.force_login(officer["SCJGJ"])  # market supervision: no queue of its own yet
     assert client.get("/start/").url == "/bureau/"
     assert client.get("/bureau/").status_code == 200
     assert client.get("/subsidy/").status_code == 403
