@@ -52,6 +52,15 @@ PK_SAMPLE = {
     "subsidy-fee-correct": "fee",
     "api-claim": "claim",
 }
+# Routes visited once more with another sample: a refused import, a roster previewed and not
+# committed, a dispute not yet answered, a notices job.
+VARIANTS = {
+    "import-detail": {"import": "refused_import"},
+    "lowincome-roster-detail": {"roster": "roster_previewed"},
+    "dispute-detail": {"dispute": "dispute_filed"},
+    "dispute-company": {"dispute": "dispute_filed"},
+    "job-progress": {"job": "notice_job"},
+}
 # Other parameters, by name: a sample key, or a fixed value.
 PARAM_SAMPLE = {
     "number": "number",
@@ -167,6 +176,14 @@ def fill(route: Route, samples: dict, raw: bool = False):
     if raw:
         return kwargs
     return reverse(route.name, args=args or None, kwargs=kwargs or None) + QUERY.get(route.name, "")
+
+
+def addresses(route: Route, samples: dict) -> list[str]:
+    """The route filled with the samples, and with each of its variants."""
+    variants = [samples] + [
+        {**samples, **{key: samples[other] for key, other in VARIANTS[route.name].items()}}
+    ] if route.name in VARIANTS else [samples]
+    return [url for s in variants if (url := fill(route, s)) is not None]
 
 
 def text_of(response) -> str:

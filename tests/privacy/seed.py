@@ -149,7 +149,7 @@ def seed(on_commit) -> Seeded:
         f"无名氏,{UNMATCHED},TK2020-0002,特困人员证,2019-10-01,",
         commit=True,
     )
-    _roster(civil, f"焦裕禄,{PREVIEWED},DB2020-0003,低保证,2019-10-01,", commit=False)
+    previewed = _roster(civil, f"焦裕禄,{PREVIEWED},DB2020-0003,低保证,2019-10-01,", commit=False)
 
     resident = users["resident"]
     homes = list(Account.objects.filter(customer__user=resident, company=demo1).order_by("number"))
@@ -210,7 +210,9 @@ def seed(on_commit) -> Seeded:
         "certificate": certificate.pk,
         "scan": LowIncomeScan.objects.get(certificate=certificate).pk,
         "roster": roster,
+        "roster_previewed": previewed,
         "dispute": disputes[0].pk,
+        "dispute_filed": disputes[1].pk,
         "document": disputes[0].documents.order_by("pk").first().pk,
         "home": homes[0].number,
         "id_customer": Customer.objects.get(id_number_hash=identity.fingerprint(BOOK[0])).pk,
