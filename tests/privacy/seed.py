@@ -26,6 +26,7 @@ from heating.models import (
     Customer,
     Duty,
     ImportBatch,
+    InstitutionApproval,
     Job,
     LowIncomeCertificate,
     LowIncomeScan,
@@ -36,7 +37,9 @@ from heating.models import (
     Refund,
     Statement,
 )
+from heating.models.accounts import Decision
 from heating.services.disputes import dispute_answer, dispute_file
+from heating.services.institutions import institution_apply
 from heating.services.lowincome import certificate_apply
 from heating.services.notice_runs import notices_start
 from heating.services.receipts import payment_take
@@ -167,6 +170,16 @@ def seed(on_commit) -> Seeded:
         for home in homes
     ]
     dispute_answer(user=clerk1, dispute_id=disputes[0].pk, response="登记面积按测绘报告 80 平方米。")
+    school = (
+        InstitutionApproval.objects.filter(account__company=demo1, status=Decision.APPROVED)
+        .order_by("account__number")
+        .first()
+    )
+    institution = institution_apply(
+        user=clerk1, account_id=school.account_id, category=school.category, from_year=2020,
+        statement="教学楼全部自用，无出租。",
+        documents=[SimpleUploadedFile("办学许可证.pdf", PDF, "application/pdf")],
+    )
 
     with on_commit(execute=True):
         for code in ("DEMO1", "DEMO2"):
@@ -214,6 +227,8 @@ def seed(on_commit) -> Seeded:
         "dispute": disputes[0].pk,
         "dispute_filed": disputes[1].pk,
         "document": disputes[0].documents.order_by("pk").first().pk,
+        "institution": institution.pk,
+        "institution_document": institution.application.documents.get().pk,
         "home": homes[0].number,
         "id_customer": Customer.objects.get(id_number_hash=identity.fingerprint(BOOK[0])).pk,
     }
