@@ -4,7 +4,15 @@ page and endpoint of the claim scopes its querysets through here (one place)."""
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from heating.models import Duty, Organisation, Statement
+from heating.models import (
+    AreaDecision,
+    Duty,
+    InstitutionApproval,
+    LowIncomeCertificate,
+    Organisation,
+    Statement,
+)
+from heating.models.policy import season_days
 from heating.selectors.scope import bureau_duties, company_membership
 from subsidy.models import Claim, ClaimEvent, ClaimReview
 
@@ -82,13 +90,34 @@ def statements_marker(company_id: int, start_year: int) -> tuple[int, int]:
 
 
 def claim_is_stale(claim: Claim) -> bool:
-    """Whether statements were issued for the claim's season since its current version was frozen
-    (POLICY.md §11: a claim built on superseded statements is stale)."""
+    """Whether statements were issued for the claim's season since its current version was frozen, or
+    a bureau has since decided something that bears on the season's bills (POLICY.md §11: a claim
+    built on superseded statements is stale; a decision lists a settled account for re-settlement, and
+    changes the prepayment an unsettled one counts at)."""
     version = claim.current_version
     if version is None:
         return False
     current = statements_marker(claim.company_id, claim.season_year)
-    return current != (version.statements_count, version.latest_statement_id)
+    if current != (version.statements_count, version.latest_statement_id):
+        return True
+    return decisions_since(claim.company_id, claim.season_year, version.made_at)
+
+
+def decisions_since(company_id: int, start_year: int, since) -> bool:
+    """An eligibility or area decision made after `since` for an account of the company that applies
+    to the season: one query."""
+    first, last = season_days(start_year)
+    mine = Q(account__company_id=company_id, decided_at__gt=since)
+    from_season = Q(from_year__lte=start_year)
+    certificates = LowIncomeCertificate.objects.filter(mine, valid_from__lte=last).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first)
+    )
+    return (
+        AreaDecision.objects.filter(mine, from_season)
+        .values("pk")
+        .union(InstitutionApproval.objects.filter(mine, from_season).values("pk"), certificates.values("pk"))
+        .exists()
+    )
 
 
 def claim_history(claim: Claim) -> QuerySet[ClaimEvent]:

@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from heating.models import Role
+from heating.models.accounts import Decision
+from heating.services.decisions import area_decide, certificate_approve
 from heating.services.reading_review import reading_correct
 from subsidy.models import Claim, ClaimEvent, ClaimReview, ClaimVersion
 from subsidy.selectors.claims import claim_is_stale, statements_marker
@@ -18,7 +20,7 @@ from subsidy.services.claims import (
     claim_recompute,
     claim_review_approve,
 )
-from tests.factories import MembershipFactory, UserFactory, aware, make_account
+from tests.factories import LowIncomeCertificateFactory, MembershipFactory, UserFactory, aware, make_account
 from tests.settlement.helpers import D, pay, season_readings, settle
 
 from .helpers import REVIEWERS, SEASON, approved, paid, reviewed, submitted
@@ -68,6 +70,54 @@ def test_a_first_settlement_of_an_exception_also_makes_it_stale(metered, company
     settle(company, late)
 
     assert claim_is_stale(claim)
+
+
+def test_a_bureaus_decision_for_the_season_makes_it_stale_before_any_resettlement(
+    metered, company, manager, officer
+):
+    claim = submitted(manager)
+    home = company.accounts.exclude(pk=metered.pk).get()
+    certificate = LowIncomeCertificateFactory(account=home, status=Decision.PENDING)
+
+    certificate_approve(user=officer["MZJ"], certificate_id=certificate.pk)
+
+    assert claim_is_stale(Claim.objects.get(pk=claim.pk))
+    claim = claim_recompute(user=manager, claim_id=claim.pk)
+    assert not claim_is_stale(claim)
+    area_decide(
+        user=officer["ZJJ"],
+        account_id=metered.pk,
+        from_year=SEASON,
+        area="90",
+        reference="房管认字1号",
+        reason="实测面积",
+    )
+    assert claim_is_stale(Claim.objects.get(pk=claim.pk))
+
+
+def test_a_decision_for_a_later_season_or_another_company_does_not(
+    metered, company, other_company, manager, officer
+):
+    claim = submitted(manager)
+    area_decide(
+        user=officer["ZJJ"],
+        account_id=metered.pk,
+        from_year=SEASON + 1,
+        area="90",
+        reference="1号",
+        reason="实测",
+    )
+    elsewhere = make_account(company=other_company)
+    area_decide(
+        user=officer["ZJJ"],
+        account_id=elsewhere.pk,
+        from_year=SEASON,
+        area="90",
+        reference="2号",
+        reason="实测",
+    )
+
+    assert not claim_is_stale(Claim.objects.get(pk=claim.pk))
 
 
 def test_another_companys_or_seasons_settlement_does_not(metered, company, other_company, manager):

@@ -14,8 +14,8 @@ from .helpers import forms_on, part
 
 URL = "/subsidy/claims/{}/"
 # Session, user, the claim, viewer's membership and duties, reviews, adjustments, history, the
-# statements marker, the season's statement sums and unsettled accounts, the navigation.
-CLAIM_QUERIES = 14
+# statements marker and the decisions since, the season's latest totals and their job, the navigation.
+CLAIM_QUERIES = 15
 
 
 def page(client, user, claim):
