@@ -25,6 +25,7 @@ from heating.models import Account, AreaDecision, InstitutionApproval, LowIncome
 from heating.models.accounts import Decision
 from heating.selectors.facts import certificate_in_force
 from heating.selectors.scope import bureau_holding
+from heating.services import notifications
 
 FIRST_SEASON = 2000
 MAX_AREA = Decimal("9999999999.99")
@@ -103,7 +104,18 @@ def _season(value) -> int:
 @transaction.atomic
 def area_decide(*, user, account_id, from_year, area, reference, reason) -> AreaDecision:
     """The property-management authority's billing area for an account from a season (POLICY.md §2);
-    a second decision for the same season replaces the first (its history keeps it)."""
+    a second decision for the same season replaces the first (its history keeps it). The account's
+    company hears of it in its inbox."""
+    decision = area_decision_record(
+        user=user, account_id=account_id, from_year=from_year, area=area, reference=reference, reason=reason
+    )
+    notifications.area_decided(decision)
+    return decision
+
+
+@transaction.atomic
+def area_decision_record(*, user, account_id, from_year, area, reference, reason) -> AreaDecision:
+    """area_decide without telling anyone: a dispute's decision tells its own parties."""
     bureau = bureau_holding(
         user, AreaDecision.DUTY, _("只有承担计费面积争议认定职责的部门可以认定计费面积。")
     )
@@ -132,6 +144,7 @@ def institution_decide(*, user, approval_id, approve: bool, comment="") -> Insti
     approval.status = Decision.APPROVED if approve else Decision.REJECTED
     _decided(approval, bureau, duty, user)
     approval.save()
+    notifications.institution_decided(approval)
     return approval
 
 
@@ -185,6 +198,7 @@ def certificate_approve(*, user, certificate_id, comment="") -> LowIncomeCertifi
     certificate.status = Decision.APPROVED
     _decided(certificate, bureau, LowIncomeCertificate.DUTY, user)
     certificate.save()
+    notifications.certificate_decided(certificate)
     return certificate
 
 
@@ -197,6 +211,7 @@ def certificate_deny(*, user, certificate_id, reason) -> LowIncomeCertificate:
     certificate.status = Decision.REJECTED
     _decided(certificate, bureau, LowIncomeCertificate.DUTY, user)
     certificate.save()
+    notifications.certificate_decided(certificate)
     return certificate
 
 
@@ -224,4 +239,5 @@ def certificate_revoke(
     certificate.comment = reason
     _decided(certificate, bureau, LowIncomeCertificate.DUTY, user)
     certificate.save()
+    notifications.certificate_decided(certificate)
     return certificate
