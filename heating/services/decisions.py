@@ -1,15 +1,17 @@
 """Decisions only the competent organisation makes (POLICY.md §1, §2, §5; issue 11):
 
     area_decide(*, user, account_id, from_year, area, reference, reason) -> AreaDecision
+    area_decision_record(…same…) -> AreaDecision  (area_decide telling no one: a dispute's decision)
     institution_decide(*, user, approval_id, approve: bool, comment="") -> InstitutionApproval
     certificate_approve(*, user, certificate_id, comment="") -> LowIncomeCertificate
     certificate_deny(*, user, certificate_id, reason) -> LowIncomeCertificate
     certificate_revoke(*, user, certificate_id, reason, effective=None) -> LowIncomeCertificate
 
 Each finds the user's bureau holding the duty (heating.selectors.scope.bureau_holding: PermissionDenied
-in words when none does) and records it with the duty, the user and the time; bad input is refused
-with DecisionRefused. A rejection, denial or revocation needs its reason. A decision touching a settled
-season lists the account for re-settlement by itself (heating.selectors.statements.resettlements_due).
+in words when none does) and records it with the duty, the user and the time, telling its parties in
+their inbox (heating.services.notifications); bad input is refused with DecisionRefused. A rejection,
+denial or revocation needs its reason. A decision touching a settled season lists the account for
+re-settlement by itself (heating.selectors.statements.resettlements_due).
 """
 
 import datetime
