@@ -184,6 +184,9 @@ LOW_INCOME_SCAN_MAX_BYTES = env.int("LOW_INCOME_SCAN_MAX_BYTES", default=5 * 102
 # e-mailed from this address when it is set (and the household's login has an e-mail); they always show
 # on /me/. EMAIL_HOST/EMAIL_PORT name the SMTP server.
 REMINDER_EMAIL_FROM = env("REMINDER_EMAIL_FROM", default="")
+# The inbox (heating.services.inbox) also e-mails each message, after its transaction commits, from this
+# address to the recipients with an e-mail address; empty (and no REMINDER_EMAIL_FROM): inbox only.
+INBOX_EMAIL_FROM = env("INBOX_EMAIL_FROM", default=REMINDER_EMAIL_FROM)
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # Long jobs (heating.services.jobs): a claimed slot whose worker has been silent this long is taken

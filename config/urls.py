@@ -12,6 +12,7 @@ from heating.views import (
     counter,
     disputes,
     imports,
+    inbox,
     institutions,
     jobs,
     landing,
@@ -38,6 +39,9 @@ urlpatterns = [
     path("calculator/", public.calculator, name="calculator"),
     path("policy/", public.policy, name="policy-public"),
     path("start/", landing.landing, name="landing"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", inbox.inbox_open, name="inbox-open"),
+    path("inbox/read/", inbox.inbox_mark_read, name="inbox-mark-read"),
     # CONTRACTS.md, "Resident portal addresses": printed notices carry /activate/ and /me/.
     path("activate/", resident.activate, name="activate"),
     path("activate/password/", resident.activate_password, name="activate-password"),

@@ -8,6 +8,7 @@ import heating.services.season_totals  # noqa: F401
 import heating.services.settlement_runs  # noqa: F401
 from heating.imports.common import batch_previews_expire
 from heating.selectors.jobs import jobs_stalled
+from heating.services.inbox import messages_email
 from heating.services.jobs import job_run
 from heating.services.lowincome import certificate_reminders_send
 
@@ -22,6 +23,12 @@ def imports_expire_previews() -> int:
 def low_income_reminders() -> int:
     """On the beat schedule: households whose certificate runs out within 30 days, reminded once."""
     return len(certificate_reminders_send(today=timezone.localdate()))
+
+
+@shared_task
+def inbox_email(message_ids: list[int]) -> int:
+    """Queued when a notifying transaction commits: e-mails its messages; how many e-mails were sent."""
+    return messages_email(message_ids)
 
 
 @shared_task

@@ -10,6 +10,7 @@ from .activation import ActivationCode
 from .customers import Customer
 from .disputes import AreaDispute, AreaDisputeDocument
 from .imports import ImportBatch
+from .inbox import Message, MessageRead
 from .institutions import InstitutionApplication, InstitutionDocument
 from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
@@ -50,6 +51,8 @@ __all__ = [
     "LowIncomeCertificate",
     "LowIncomeReminder",
     "LowIncomeScan",
+    "Message",
+    "MessageRead",
     "Membership",
     "SeasonTotals",
     "ServiceCounter",

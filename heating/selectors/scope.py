@@ -44,6 +44,11 @@ def bureau_holding(user, duty: str, refusal: str) -> Organisation:
     return bureau
 
 
+def organisations_holding(duty: str):
+    """The bureaus holding `duty`: those a matter awaiting that duty is addressed to."""
+    return Organisation.objects.filter(kind=Organisation.Kind.BUREAU, duties__duty=duty).distinct()
+
+
 def resident_accounts(user):
     """A resident's own accounts: those of customers linked to their login."""
     return Account.objects.filter(customer__user=user) if user.is_authenticated else Account.objects.none()

@@ -1,15 +1,17 @@
 """Decisions only the competent organisation makes (POLICY.md §1, §2, §5; issue 11):
 
     area_decide(*, user, account_id, from_year, area, reference, reason) -> AreaDecision
+    area_decision_record(…same…) -> AreaDecision  (area_decide telling no one: a dispute's decision)
     institution_decide(*, user, approval_id, approve: bool, comment="") -> InstitutionApproval
     certificate_approve(*, user, certificate_id, comment="") -> LowIncomeCertificate
     certificate_deny(*, user, certificate_id, reason) -> LowIncomeCertificate
     certificate_revoke(*, user, certificate_id, reason, effective=None) -> LowIncomeCertificate
 
 Each finds the user's bureau holding the duty (heating.selectors.scope.bureau_holding: PermissionDenied
-in words when none does) and records it with the duty, the user and the time; bad input is refused
-with DecisionRefused. A rejection, denial or revocation needs its reason. A decision touching a settled
-season lists the account for re-settlement by itself (heating.selectors.statements.resettlements_due).
+in words when none does) and records it with the duty, the user and the time, telling its parties in
+their inbox (heating.services.notifications); bad input is refused with DecisionRefused. A rejection,
+denial or revocation needs its reason. A decision touching a settled season lists the account for
+re-settlement by itself (heating.selectors.statements.resettlements_due).
 """
 
 import datetime
@@ -25,6 +27,7 @@ from heating.models import Account, AreaDecision, InstitutionApproval, LowIncome
 from heating.models.accounts import Decision
 from heating.selectors.facts import certificate_in_force
 from heating.selectors.scope import bureau_holding
+from heating.services import notifications
 
 FIRST_SEASON = 2000
 MAX_AREA = Decimal("9999999999.99")
@@ -103,7 +106,18 @@ def _season(value) -> int:
 @transaction.atomic
 def area_decide(*, user, account_id, from_year, area, reference, reason) -> AreaDecision:
     """The property-management authority's billing area for an account from a season (POLICY.md §2);
-    a second decision for the same season replaces the first (its history keeps it)."""
+    a second decision for the same season replaces the first (its history keeps it). The account's
+    company hears of it in its inbox."""
+    decision = area_decision_record(
+        user=user, account_id=account_id, from_year=from_year, area=area, reference=reference, reason=reason
+    )
+    notifications.area_decided(decision)
+    return decision
+
+
+@transaction.atomic
+def area_decision_record(*, user, account_id, from_year, area, reference, reason) -> AreaDecision:
+    """area_decide without telling anyone: a dispute's decision tells its own parties."""
     bureau = bureau_holding(
         user, AreaDecision.DUTY, _("只有承担计费面积争议认定职责的部门可以认定计费面积。")
     )
@@ -132,6 +146,7 @@ def institution_decide(*, user, approval_id, approve: bool, comment="") -> Insti
     approval.status = Decision.APPROVED if approve else Decision.REJECTED
     _decided(approval, bureau, duty, user)
     approval.save()
+    notifications.institution_decided(approval)
     return approval
 
 
@@ -185,6 +200,7 @@ def certificate_approve(*, user, certificate_id, comment="") -> LowIncomeCertifi
     certificate.status = Decision.APPROVED
     _decided(certificate, bureau, LowIncomeCertificate.DUTY, user)
     certificate.save()
+    notifications.certificate_decided(certificate)
     return certificate
 
 
@@ -197,6 +213,7 @@ def certificate_deny(*, user, certificate_id, reason) -> LowIncomeCertificate:
     certificate.status = Decision.REJECTED
     _decided(certificate, bureau, LowIncomeCertificate.DUTY, user)
     certificate.save()
+    notifications.certificate_decided(certificate)
     return certificate
 
 
@@ -224,4 +241,5 @@ def certificate_revoke(
     certificate.comment = reason
     _decided(certificate, bureau, LowIncomeCertificate.DUTY, user)
     certificate.save()
+    notifications.certificate_decided(certificate)
     return certificate

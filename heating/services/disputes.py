@@ -18,7 +18,8 @@ from heating.models import AreaDecision, AreaDispute, AreaDisputeDocument, Duty
 from heating.models.disputes import DOCUMENT_MAX_BYTES, DOCUMENTS_MAX, PARTS_MAX
 from heating.selectors.policy import priced_seasons
 from heating.selectors.scope import bureau_holding, company_membership, resident_accounts
-from heating.services.decisions import area_decide
+from heating.services import notifications
+from heating.services.decisions import area_decision_record
 
 ALLOWED = frozenset({"pdf", "jpg", "jpeg", "png"})
 AREA_MAX = Decimal("100000")
@@ -116,6 +117,7 @@ def dispute_file(
         )
         document.file.save(document.sha256, ContentFile(data), save=False)
         document.save()
+    notifications.dispute_filed(dispute)
     return dispute
 
 
@@ -130,6 +132,7 @@ def dispute_withdraw(*, user, dispute_id: int) -> AreaDispute:
     dispute.withdraw()
     dispute.withdrawn_at = timezone.now()
     dispute.save()
+    notifications.dispute_closed(dispute)
     return dispute
 
 
@@ -150,6 +153,7 @@ def dispute_answer(*, user, dispute_id: int, response: str) -> AreaDispute:
     dispute.answered_by = user
     dispute.answered_at = timezone.now()
     dispute.save()
+    notifications.dispute_answered(dispute)
     return dispute
 
 
@@ -177,7 +181,7 @@ def dispute_decide(
             raise ValidationError({"reference": _("认定文号：支持异议时请填写认定文号。")})
         if len(reference) > REFERENCE_MAX:
             raise ValidationError({"reference": _("认定文号：不能超过 %(n)s 个字。") % {"n": REFERENCE_MAX}})
-        dispute.decision = area_decide(
+        dispute.decision = area_decision_record(
             user=user,
             account_id=dispute.account_id,
             from_year=dispute.from_year,
@@ -200,4 +204,5 @@ def dispute_decide(
     dispute.decided_by_user = user
     dispute.decided_at = timezone.now()
     dispute.save()
+    notifications.dispute_closed(dispute)
     return dispute

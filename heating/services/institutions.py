@@ -20,6 +20,7 @@ from heating.models.accounts import Decision
 from heating.models.institutions import DOCUMENT_MAX_BYTES, DOCUMENTS_MAX
 from heating.selectors.institutions import institution_accounts
 from heating.selectors.policy import priced_seasons
+from heating.services import notifications
 
 ALLOWED = frozenset({"pdf", "jpg", "jpeg", "png"})
 TEXT_MAX = 2000
@@ -85,4 +86,5 @@ def institution_apply(
         )
         document.file.save(document.sha256, ContentFile(data), save=False)
         document.save()
+    notifications.institution_filed(approval)
     return approval

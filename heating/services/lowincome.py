@@ -16,6 +16,7 @@ from heating.attachments import upload_check
 from heating.models import LowIncomeCertificate, LowIncomeReminder, LowIncomeScan
 from heating.models.accounts import Decision
 from heating.selectors.scope import resident_accounts
+from heating.services import notifications
 
 SCAN_KINDS = frozenset({"pdf", "jpg", "jpeg", "png"})
 REMIND_DAYS = 30
@@ -64,6 +65,7 @@ def certificate_apply(
     )
     scan.file.save(scan.sha256, ContentFile(data), save=False)
     scan.save()
+    notifications.certificate_filed(certificate)
     return certificate
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating.models import Duty, InstitutionApproval
+from heating.selectors.inbox import latest_unread
 from heating.selectors.overview import (
     bureau_work_page,
     company_overview,
@@ -76,5 +77,6 @@ def bureau_inbox(request):
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
         "decides_areas": Duty.AREA_DECISION in duties,
         "decides_institutions": bool(duties & set(InstitutionApproval.DUTIES.values())),
+        "unread": latest_unread(request.user),
     }
     return render(request, "heating/bureau_inbox.html", context)

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from heating.models import ApiToken, Duty, ImportBatch, Reading, Role
+from heating.models import ApiToken, Duty, ImportBatch, Message, Reading, Role
+from heating.services.inbox import notify
 from heating.services.receipts import payment_take
 from subsidy.services.claims import claim_create, claim_submit
 from subsidy.services.costs import cost_declare
@@ -140,6 +142,12 @@ def build_county() -> County:
         reason="多登记",
         user=treasurer,
     )
+    # 消息: a read and an unread message for the resident, one for the company's staff.
+    approved = gettext_noop("户号 %(number)s 的困难群体收费申请已批准")
+    for number, to in (("R0001", {"users": [resident]}), ("R0002", {"users": [resident]}),
+                       ("R0001", {"organisations": [company]})):
+        notify(kind=Message.Kind.DECIDED, subject=approved, params={"number": number}, link="/me/", **to)
+    Message.objects.filter(user=resident, subject__contains="R0001").update(read_at=timezone.now())
     return County(
         company,
         clerk,

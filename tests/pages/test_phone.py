@@ -48,6 +48,7 @@ def pages_of(county):
         ("anonymous", "/api/docs/", 200, False),
         ("resident", "/", 200, True),
         ("resident", "/me/", 200, True),
+        ("resident", "/inbox/", 200, True),
         ("resident", "/activate/", 200, True),
         ("resident", bill, 200, True),
         ("resident", bill.replace("/R0001/", "/R0002/"), 404, True),
@@ -92,6 +93,8 @@ def pages_of(county):
         ("manager", "/company/totals/?season=2019-2020", 200, True),
         ("clerk", "/company/totals/?season=2019-2020", 403, True),
         ("officer", "/bureau/", 200, True),
+        ("officer", "/inbox/", 200, True),
+        ("clerk", "/inbox/", 200, True),
         # The county's finance bureau does not hold the refund-oversight duty: its refusal page.
         ("officer", "/bureau/refunds/", 403, True),
         ("officer", "/company/totals/?season=2019-2020", 403, True),
