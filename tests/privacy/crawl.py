@@ -45,6 +45,7 @@ PK_SAMPLE = {
     "institution-detail": "institution",
     "institution-bureau": "institution",
     "institution-document": "institution_document",
+    "inbox-open": "message",
     "subsidy-claim": "claim",
     "subsidy-claim-accounts": "claim",
     "subsidy-claim-statement": "claim",
