@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .accounts import Account, AreaDecision
 from .fields import area_field, season_year_field
+from .files import StoredFile
 from .history import History
 from .orgs import Organisation
 
@@ -126,23 +127,15 @@ def document_path(instance, filename: str) -> str:
     return f"heating/disputes/{instance.dispute.account_id}/{instance.dispute_id}/{instance.sha256}"
 
 
-class AreaDisputeDocument(models.Model):
+class AreaDisputeDocument(StoredFile):
     """A document the resident attached when filing (a property certificate, a floor plan, a photo)."""
 
     dispute = models.ForeignKey(
         AreaDispute, models.PROTECT, related_name="documents", verbose_name=_("计费面积异议")
     )
     file = models.FileField(_("文件"), upload_to=document_path, max_length=200)
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("文件摘要"), max_length=64)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["dispute", "id"]
         verbose_name = _("异议材料")
         verbose_name_plural = _("异议材料")
-
-    def __str__(self):
-        return self.name

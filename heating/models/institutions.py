@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import InstitutionApproval
+from .files import StoredFile
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 DOCUMENTS_MAX = 5
@@ -37,23 +38,15 @@ def document_path(instance, filename: str) -> str:
     return f"heating/institutions/{instance.application_id}/{instance.sha256}"
 
 
-class InstitutionDocument(models.Model):
+class InstitutionDocument(StoredFile):
     """A supporting document (办学许可证, 登记证书, a floor plan of the own-use space)."""
 
     application = models.ForeignKey(
         InstitutionApplication, models.CASCADE, related_name="documents", verbose_name=_("单位居民价格申请")
     )
     file = models.FileField(_("文件"), upload_to=document_path, max_length=200)
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("文件摘要"), max_length=64)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["application", "id"]
         verbose_name = _("单位申请材料")
         verbose_name_plural = _("单位申请材料")
-
-    def __str__(self):
-        return self.name

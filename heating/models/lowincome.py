@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import LowIncomeCertificate
+from .files import StoredFile
 
 
 def scan_path(instance, filename: str) -> str:
@@ -12,7 +13,7 @@ def scan_path(instance, filename: str) -> str:
     return f"lowincome/{instance.certificate.account_id}/{instance.sha256}"
 
 
-class LowIncomeScan(models.Model):
+class LowIncomeScan(StoredFile):
     """The scan of the certificate a household applied with; only the civil-affairs bureau and the
     applicant may open it (heating.selectors.lowincome)."""
 
@@ -20,23 +21,15 @@ class LowIncomeScan(models.Model):
         LowIncomeCertificate, models.CASCADE, related_name="scans", verbose_name=_("困难群体证件")
     )
     file = models.FileField(_("文件"), upload_to=scan_path, max_length=200)
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("文件校验值"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("上传人"),
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["certificate", "id"]
         verbose_name = _("证件扫描件")
         verbose_name_plural = _("证件扫描件")
-
-    def __str__(self):
-        return self.name
 
 
 class LowIncomeReminder(models.Model):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heating.models import Organisation
 from heating.models.fields import season_year_field
+from heating.models.files import StoredFile
 from heating.models.history import History
 from heating.models.ledger import AppendOnly, AppendOnlyQuerySet
 
@@ -91,7 +92,7 @@ def attachment_path(instance, filename: str) -> str:
     return f"subsidy/costs/{declaration.company_id}/{declaration.season_year}/{instance.sha256}"
 
 
-class CostAttachment(AppendOnly):
+class CostAttachment(StoredFile, AppendOnly):
     """A supporting file of a declaration (an audit report, invoices). Re-declaring carries the files
     over as new rows naming the same stored file."""
 
@@ -99,14 +100,9 @@ class CostAttachment(AppendOnly):
         CostDeclaration, models.PROTECT, related_name="attachments", verbose_name=_("成本申报")
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人")
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()
     history = History()
@@ -115,6 +111,3 @@ class CostAttachment(AppendOnly):
         ordering = ["declaration", "id"]
         verbose_name = _("成本申报附件")
         verbose_name_plural = _("成本申报附件")
-
-    def __str__(self):
-        return self.name

@@ -7,7 +7,7 @@ import pytest
 
 from heating.models import AreaDecision
 from tests.pages.test_counter_browser import problems_on
-from tests.pages.test_phone import LISTEN, PHONE, sign_in
+from tests.pages.test_phone import on_a_phone, sign_in
 
 from .conftest import PDF, build_people
 
@@ -23,10 +23,7 @@ def test_a_dispute_from_request_to_decision_on_a_phone(
     live_server, committed_people, page, axe_source, tmp_path
 ):
     people = committed_people
-    page.set_viewport_size(PHONE)
-    page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.set_default_timeout(10_000)
-    page.add_init_script(LISTEN)
+    on_a_phone(page)
     certificate = tmp_path / "房产证.pdf"
     certificate.write_bytes(PDF)
 

@@ -7,7 +7,7 @@ import pytest
 from heating.models import LowIncomeCertificate
 from heating.models.accounts import Decision
 from tests.pages.test_counter_browser import problems_on
-from tests.pages.test_phone import LISTEN, PHONE, sign_in
+from tests.pages.test_phone import on_a_phone, sign_in
 
 from .conftest import PDF, build_county
 
@@ -23,10 +23,7 @@ def test_a_household_applies_and_the_bureau_approves_on_a_phone(
     live_server, committed_county, page, axe_source, tmp_path
 ):
     county = committed_county
-    page.set_viewport_size(PHONE)
-    page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.set_default_timeout(10_000)
-    page.add_init_script(LISTEN)
+    on_a_phone(page)
     scan = tmp_path / "cert.pdf"
     scan.write_bytes(PDF)
 
