@@ -5,7 +5,7 @@ from its own. Who sees which dispute is heating.selectors.disputes; what may cha
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from heating.selectors.policy import priced_seasons
 from heating.selectors.scope import company_staff_required
 from heating.services.disputes import dispute_answer, dispute_decide, dispute_file, dispute_withdraw
 
+from .files import stored_file_download
 from .page_input import posted_text as _text
 from .page_input import refusal_messages as _errors
 from .page_input import storable
@@ -146,12 +147,7 @@ def dispute_withdraw_view(request, pk):
 @require_GET
 def dispute_document(request, pk):
     document = dispute_document_for(request.user, pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=document.content_type,
-    )
+    return stored_file_download(document)
 
 
 @never_cache

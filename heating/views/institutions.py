@@ -6,7 +6,7 @@ heating.selectors.institutions; what may change is the services'."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,6 +31,7 @@ from heating.selectors.policy import priced_seasons
 from heating.services.decisions import institution_decide
 from heating.services.institutions import institution_apply
 
+from .files import stored_file_download
 from .page_input import posted_text, refusal_messages, storable
 
 
@@ -104,9 +105,7 @@ def application_detail(request, pk):
 @require_GET
 def document(request, pk):
     found = document_for(request.user, pk)
-    return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
-    )
+    return stored_file_download(found)
 
 
 def _categories(request) -> list[str]:

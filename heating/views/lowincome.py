@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from heating.selectors.lowincome import (
 from heating.selectors.scope import resident_accounts
 from heating.services.decisions import certificate_approve, certificate_deny, certificate_revoke
 from heating.services.lowincome import certificate_apply
+from heating.views.files import stored_file_download
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -109,9 +110,7 @@ def apply(request):
 @login_required
 def scan_download(request, pk: int):
     scan = scan_for(request.user, pk)
-    return FileResponse(
-        scan.file.open("rb"), as_attachment=True, filename=scan.name, content_type=scan.content_type
-    )
+    return stored_file_download(scan)
 
 
 @never_cache

@@ -3,7 +3,6 @@ the company's staff and the subsidy bureaus download those files."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from heating.imports import files as upload_files
 from heating.models.policy import season_name
 from heating.selectors.overview import current_season
 from heating.selectors.scope import company_staff_required
+from heating.views.files import stored_file_download
 from heating.views.seasons import BadSeason, bad_season_page, season_named
 from subsidy.attachments import max_bytes
 from subsidy.models import COST_CATEGORIES
@@ -102,9 +102,4 @@ def _attach(request, current) -> dict:
 @require_GET
 def cost_attachment_download(request, pk: int):
     attachment = cost_attachment_for(request.user, pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_download(attachment)
