@@ -68,6 +68,9 @@ urlpatterns = [
     path("company/imports/", imports.import_list, name="import-list"),
     path("company/imports/readings/", imports.import_readings, name="import-readings"),
     path("company/imports/onboarding/", imports.import_onboarding, name="import-onboarding"),
+    path(
+        "company/imports/bank-collection/", imports.import_bank_collection, name="import-bank-collection"
+    ),
     path("company/imports/<int:pk>/", imports.import_detail, name="import-detail"),
     path("company/imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
     path("company/imports/<int:pk>/errors.csv", imports.import_errors, name="import-errors"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from heating.models import ImportBatch, Job
 from heating.services.jobs import job_handler, job_start
 
+from .bank_collection import bank_collection_batch_commit
 from .common import NotPending
 from .onboarding import onboarding_batch_commit
 from .readings import readings_batch_commit
@@ -15,6 +16,7 @@ KIND = "import_commit"
 COMMITS = {
     ImportBatch.Kind.READINGS: readings_batch_commit,
     ImportBatch.Kind.ONBOARDING: onboarding_batch_commit,
+    ImportBatch.Kind.BANK_COLLECTION: bank_collection_batch_commit,
 }
 
 

@@ -7,6 +7,7 @@ from .accounts import (
     LowIncomeCertificate,
 )
 from .activation import ActivationCode
+from .bank_collection import BankCollection
 from .customers import Customer
 from .disputes import AreaDispute, AreaDisputeDocument
 from .imports import ImportBatch
@@ -41,6 +42,7 @@ __all__ = [
     "AreaDecision",
     "AreaDispute",
     "AreaDisputeDocument",
+    "BankCollection",
     "Building",
     "Customer",
     "Duty",

@@ -12,6 +12,7 @@ class ImportBatch(models.Model):
         READINGS = "readings", _("热表读数")
         ONBOARDING = "onboarding", _("建档导入")
         LOW_INCOME_ROSTER = "low_income_roster", _("低保特困名册")
+        BANK_COLLECTION = "bank_collection", _("银行代收")
 
     class Status(models.TextChoices):
         REJECTED = "rejected", _("有错误，未写入")

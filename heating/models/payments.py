@@ -18,12 +18,13 @@ class Payment(models.Model):
         WECHAT = "wechat", _("微信")
         ALIPAY = "alipay", _("支付宝")
         CREDIT = "credit", _("上季退费转入")
+        BANK_COLLECTION = "bank_collection", _("银行代收")
 
     account = models.ForeignKey(Account, models.PROTECT, related_name="payments", verbose_name=_("账户"))
     season_year = season_year_field(_("供暖季"))
     amount = money_field(_("金额（元）"))
     paid_on = models.DateField(_("收款日期"))
-    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("方式"), max_length=20, choices=Channel.choices)
     reference = models.CharField(_("凭证号"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     created_by = models.ForeignKey(

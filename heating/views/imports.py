@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from heating.imports import (
     NotPending,
+    bank_collection,
     import_onboarding_file,
     import_readings_file,
     onboarding_template,
     readings_template,
 )
+from heating.imports.bank_collection import bank_collection_template, import_bank_collection_file
 from heating.imports.common import batch_refused
 from heating.imports.files import (
     CONTENT_TYPES,
@@ -34,14 +36,25 @@ from heating.imports.files import (
 from heating.imports.jobs import COMMITS, batch_commit_is_job, batch_commit_start, batch_job_params
 from heating.imports.jobs import KIND as COMMIT_JOB
 from heating.imports.onboarding import batch_note
-from heating.models import Account, ImportBatch, Reading
+from heating.models import Account, BankCollection, ImportBatch, Reading
 from heating.selectors.jobs import job_latest
 from heating.selectors.scope import company_staff_required
 from heating.services.jobs import JobActive
 
 READINGS, ONBOARDING = ImportBatch.Kind.READINGS, ImportBatch.Kind.ONBOARDING
-IMPORTERS = {READINGS: import_readings_file, ONBOARDING: import_onboarding_file}
-TEMPLATES = {READINGS: readings_template, ONBOARDING: onboarding_template}
+BANK_COLLECTION = ImportBatch.Kind.BANK_COLLECTION
+IMPORTERS = {
+    READINGS: import_readings_file,
+    ONBOARDING: import_onboarding_file,
+    BANK_COLLECTION: import_bank_collection_file,
+}
+# Files of a kind with its own, smaller bounds (the others: MAX_BYTES, MAX_ROWS).
+LIMITS = {BANK_COLLECTION: (bank_collection.MAX_BYTES, bank_collection.MAX_ROWS)}
+TEMPLATES = {
+    READINGS: readings_template,
+    ONBOARDING: onboarding_template,
+    BANK_COLLECTION: bank_collection_template,
+}
 
 
 class UploadForm(forms.Form):
@@ -63,8 +76,13 @@ def import_list(request):
     return render(request, "heating/imports/list.html", {"page": page})
 
 
+BANK_COLLECTION_HELP = gettext_lazy("CSV（UTF-8 或 GB18030 编码）或 Excel .xlsx，不超过 5 MB、50,000 行。")
+
+
 def _upload(request, kind):
     form = UploadForm(request.POST or None, request.FILES or None)
+    if kind == BANK_COLLECTION:
+        form.fields["file"].help_text = BANK_COLLECTION_HELP
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:
@@ -91,7 +109,11 @@ def _upload(request, kind):
     return render(
         request,
         "heating/imports/upload.html",
-        {"form": form, "kind": kind, "kind_label": ImportBatch.Kind(kind).label, "max_rows": MAX_ROWS},
+        {
+            "form": form, "kind": kind, "kind_label": ImportBatch.Kind(kind).label,
+            "max_rows": LIMITS.get(kind, (MAX_BYTES, MAX_ROWS))[1],
+            "max_mb": LIMITS.get(kind, (MAX_BYTES, MAX_ROWS))[0] // (1024 * 1024),
+        },
     )
 
 
@@ -103,6 +125,11 @@ def import_readings(request):
 @company_staff_required
 def import_onboarding(request):
     return _upload(request, ONBOARDING)
+
+
+@company_staff_required
+def import_bank_collection(request):
+    return _upload(request, BANK_COLLECTION)
 
 
 @company_staff_required
@@ -123,6 +150,12 @@ def import_detail(request, pk):
             written = (
                 Reading.objects.filter(import_batch=batch, company=request.company)
                 .select_related("meter")
+                .order_by("id")
+            )
+        elif batch.kind == BANK_COLLECTION:
+            written = (
+                BankCollection.objects.filter(batch=batch, company=request.company)
+                .select_related("payment__account")
                 .order_by("id")
             )
         else:

@@ -29,7 +29,9 @@ from heating.selectors.statements import season_from_name
 from heating.selectors.takings import amount_proposed, counter_season, day_takings
 from heating.services.receipts import payment_take, receipt_void
 
-CHANNELS = [choice for choice in Payment.Channel.choices if choice[0] != Payment.Channel.CREDIT]
+# A credit and a bank's collection are never taken at the counter.
+NOT_AT_COUNTER = (Payment.Channel.CREDIT, Payment.Channel.BANK_COLLECTION)
+CHANNELS = [choice for choice in Payment.Channel.choices if choice[0] not in NOT_AT_COUNTER]
 MOST = Decimal("1000000.00")
 RECEIPT_CSS = str(settings.BASE_DIR / "static" / "css" / "receipt.css")
 
