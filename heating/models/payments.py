@@ -18,6 +18,7 @@ class Payment(models.Model):
         WECHAT = "wechat", _("微信")
         ALIPAY = "alipay", _("支付宝")
         CREDIT = "credit", _("上季退费转入")
+        SANDBOX = "sandbox", _("演示支付")
 
     account = models.ForeignKey(Account, models.PROTECT, related_name="payments", verbose_name=_("账户"))
     season_year = season_year_field(_("供暖季"))
