@@ -21,6 +21,15 @@ app.conf.beat_schedule = {
         "task": "heating.tasks.low_income_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Orders whose notification never came, asked about; orders never paid, closed (heating.services.orders).
+    "orders-query-open": {
+        "task": "heating.tasks.orders_query_open",
+        "schedule": crontab(minute="*"),
+    },
+    "orders-close-expired": {
+        "task": "heating.tasks.orders_close_expired",
+        "schedule": crontab(minute="*/5"),
+    },
     "jobs-resume-stalled": {
         "task": "heating.tasks.jobs_resume_stalled",
         "schedule": crontab(minute="*/5"),

@@ -170,6 +170,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Online payment orders (heating.services.orders): an open order is queried with its provider after
+# ORDER_QUERY_AFTER_MINUTES (its notification may have been lost) and closed after ORDER_TIMEOUT_MINUTES.
+ORDER_QUERY_AFTER_MINUTES = env.int("ORDER_QUERY_AFTER_MINUTES", default=5)
+ORDER_TIMEOUT_MINUTES = env.int("ORDER_TIMEOUT_MINUTES", default=30)
+
 # Import files (heating.imports): the largest accepted, and how long a previewed file waits for its
 # commit before the beat task deletes it (heating.tasks.imports_expire_previews).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)

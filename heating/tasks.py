@@ -11,6 +11,8 @@ from heating.selectors.jobs import jobs_stalled
 from heating.services.inbox import messages_email
 from heating.services.jobs import job_run
 from heating.services.lowincome import certificate_reminders_send
+from heating.services.orders import orders_close_expired as _orders_close_expired
+from heating.services.orders import orders_query_open as _orders_query_open
 
 
 @shared_task
@@ -44,3 +46,15 @@ def jobs_resume_stalled() -> list[int]:
     for job_id in stalled:
         jobs_run.delay(job_id)
     return stalled
+
+
+@shared_task
+def orders_query_open() -> list[int]:
+    """On the beat schedule: open orders whose notification never came, asked about; ids paid."""
+    return _orders_query_open()
+
+
+@shared_task
+def orders_close_expired() -> list[int]:
+    """On the beat schedule: orders never paid within the timeout, closed; their ids."""
+    return _orders_close_expired()

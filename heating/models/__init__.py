@@ -17,6 +17,7 @@ from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
 from .lowincome import LowIncomeReminder, LowIncomeScan
 from .meters import Meter, Reading, ReadingLimits
+from .orders import PaymentNotification, PaymentOrder, ProviderAccount, SandboxTrade
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role, ServiceCounter
 from .payments import Payment
 from .policy import PricePolicy, Season
@@ -62,6 +63,10 @@ __all__ = [
     "Organisation",
     "OrganisationDuty",
     "Payment",
+    "PaymentNotification",
+    "PaymentOrder",
+    "ProviderAccount",
+    "SandboxTrade",
     "Premises",
     "PricePolicy",
     "Reading",

@@ -19,6 +19,7 @@ class Payment(models.Model):
         ALIPAY = "alipay", _("支付宝")
         CREDIT = "credit", _("上季退费转入")
         BANK_COLLECTION = "bank_collection", _("银行代收")
+        SANDBOX = "sandbox", _("演示支付")
 
     account = models.ForeignKey(Account, models.PROTECT, related_name="payments", verbose_name=_("账户"))
     season_year = season_year_field(_("供暖季"))

@@ -72,7 +72,7 @@ PARAM_SAMPLE = {
     "serial": "serial",
     "statement": "statement",
 }
-FIXED = {"season": "2019-2020", "step": "review", "app_label": "heating"}
+FIXED = {"season": "2019-2020", "step": "review", "app_label": "heating", "provider": "sandbox"}
 FORMATS = {"lowincome-roster-template": "xlsx", "import-template": "xlsx"}
 KINDS = {"import-template": "onboarding"}
 # Pages that take the season (or a search) in the query string: visited with one.

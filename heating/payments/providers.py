@@ -1,0 +1,112 @@
+"""The one interface every payment provider implements, and the registry of providers by name.
+
+A provider turns our order into its own request, checks its own signatures and answers in its own
+format; it never touches our orders or the ledger (heating.services.orders does). WeChat Pay and
+Alipay fit the same shape: `notification_merchant` picks the merchant configuration that verifies a
+notification (WeChat: the platform certificate's serial; Alipay: the app id in the body)."""
+
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class MerchantConfig:
+    """A company's merchant account, secrets decrypted (heating.payments.config); never logged."""
+
+    provider: str
+    merchant_id: str
+    public_key: str
+    secrets: dict = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a verified notification says happened."""
+
+    out_trade_no: str
+    transaction_id: str
+    amount: Decimal
+    paid: bool
+    paid_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class TradeStatus:
+    """The provider's answer to a query: `state` is one of PAID, OPEN, CLOSED, REFUNDED."""
+
+    PAID, OPEN, CLOSED, REFUNDED = "paid", "open", "closed", "refunded"
+
+    out_trade_no: str
+    state: str
+    transaction_id: str = ""
+    amount: Decimal | None = None
+    paid_at: datetime.datetime | None = None
+
+
+class NotificationRefused(Exception):
+    """The notification cannot be trusted; `verdict` is a PaymentNotification.Verdict value."""
+
+    def __init__(self, verdict: str):
+        super().__init__(verdict)
+        self.verdict = verdict
+
+
+class AlreadyPaid(Exception):
+    """The provider will not close an order that was paid."""
+
+
+class Provider(ABC):
+    name: str
+    # The Payment.Channel a paid order is recorded under.
+    channel: str
+
+    @abstractmethod
+    def create_order(
+        self, config: MerchantConfig, *, out_trade_no: str, amount: Decimal, description: str
+    ) -> dict:
+        """Open the order with the provider; what the payer's page needs to pay it."""
+
+    @abstractmethod
+    def notification_merchant(self, headers: Mapping[str, str], body: bytes) -> str:
+        """The merchant id whose configuration verifies this notification (unverified; raise
+        NotificationRefused("malformed") when there is none)."""
+
+    @abstractmethod
+    def verify_notification(
+        self, config: MerchantConfig, headers: Mapping[str, str], body: bytes, *, now: datetime.datetime
+    ) -> Notice:
+        """Check the signature and freshness and parse the body; raise NotificationRefused."""
+
+    @abstractmethod
+    def query_order(self, config: MerchantConfig, out_trade_no: str) -> TradeStatus: ...
+
+    @abstractmethod
+    def close_order(self, config: MerchantConfig, out_trade_no: str) -> None:
+        """Close an unpaid order; raise AlreadyPaid when it was paid meanwhile."""
+
+    @abstractmethod
+    def refund(
+        self, config: MerchantConfig, out_trade_no: str, *, refund_no: str, amount: Decimal
+    ) -> None: ...
+
+    @abstractmethod
+    def ack(self, ok: bool) -> tuple[int, dict]:
+        """The HTTP status and JSON body the provider expects in answer to a notification."""
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    PROVIDERS[provider.name] = provider
+    return provider
+
+
+def provider_get(name: str) -> Provider | None:
+    # Importing the modules registers them; here so callers need only this module.
+    from heating.payments import sandbox  # noqa: F401
+
+    return PROVIDERS.get(name)
