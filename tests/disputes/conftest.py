@@ -22,9 +22,7 @@ from tests.factories import (
 )
 from tests.settlement.helpers import pay, settle
 from tests.test_calculator_page import load_policy_2019
-
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+from tests.uploads import PDF
 
 
 @dataclass

@@ -8,8 +8,9 @@ import pytest
 from heating.models import AreaDecision
 from tests.pages.test_counter_browser import problems_on
 from tests.pages.test_phone import on_a_phone, sign_in
+from tests.uploads import PDF
 
-from .conftest import PDF, build_people
+from .conftest import build_people
 
 
 @pytest.fixture

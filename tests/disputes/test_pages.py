@@ -5,8 +5,9 @@ import pytest
 
 from heating.models import AreaDecision, AreaDispute
 from heating.services.disputes import dispute_decide
+from tests.uploads import PDF
 
-from .conftest import PDF, answered, client_of, filed, pdf
+from .conftest import answered, client_of, filed, pdf
 
 pytestmark = pytest.mark.django_db
 

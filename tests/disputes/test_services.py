@@ -11,8 +11,9 @@ from heating.models import AreaDecision, AreaDispute
 from heating.selectors.bills import season_bills
 from heating.selectors.statements import resettlements_due
 from heating.services.disputes import dispute_answer, dispute_decide, dispute_withdraw
+from tests.uploads import PDF, PNG
 
-from .conftest import PDF, PNG, answered, filed, pdf
+from .conftest import answered, filed, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from tests.factories import (
     make_account,
 )
 from tests.test_calculator_page import load_policy_2019
+from tests.uploads import PDF
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CERTIFICATE_NUMBER = "370323-DB-20190087"
 
 

@@ -12,8 +12,9 @@ from heating.selectors.facts import account_facts
 from heating.selectors.statements import resettlements_due
 from heating.services.decisions import institution_decide
 from tests.factories import make_account
+from tests.uploads import PNG
 
-from .conftest import PNG, applied, pdf
+from .conftest import applied, pdf
 
 
 def test_the_contact_applies_and_the_application_waits_for_a_decision(county):

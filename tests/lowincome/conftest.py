@@ -18,9 +18,8 @@ from tests.factories import (
     make_account,
 )
 from tests.test_calculator_page import load_policy_2019
+from tests.uploads import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 ID_NUMBER = "11010519491231002X"
 OTHER_ID = "370323197512014569"
 

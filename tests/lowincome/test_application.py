@@ -13,8 +13,9 @@ from heating.selectors.facts import account_facts
 from heating.services.decisions import certificate_approve, certificate_deny, certificate_revoke
 from heating.services.lowincome import certificate_apply
 from tests.settlement.helpers import pay, settle
+from tests.uploads import PNG
 
-from .conftest import PNG, apply_form, scan
+from .conftest import apply_form, scan
 
 URL = "/me/low-income/"
 

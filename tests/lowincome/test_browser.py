@@ -8,8 +8,9 @@ from heating.models import LowIncomeCertificate
 from heating.models.accounts import Decision
 from tests.pages.test_counter_browser import problems_on
 from tests.pages.test_phone import on_a_phone, sign_in
+from tests.uploads import PDF
 
-from .conftest import PDF, build_county
+from .conftest import build_county
 
 
 @pytest.fixture

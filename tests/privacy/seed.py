@@ -48,10 +48,10 @@ from heating.services.refunds import refunds_open_for_season
 from subsidy.models import ConnectionFee
 from subsidy.services.claims import claim_create, claim_submit
 from tests.factories import id_number
+from tests.uploads import PDF
 
 ACCOUNTS = 80  # every showcase account of the demo (indexes 0..39) and some ordinary ones
 SEASON = "2019-2020"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CIVIL_AFFAIRS = Duty.ELIGIBILITY_CIVIL_AFFAIRS
 
 

@@ -12,8 +12,6 @@ from tests.factories import BureauFactory, LowIncomeCertificateFactory, Membersh
 from tests.settlement.helpers import pay, season_readings
 
 D = Decimal
-# The smallest file that passes as a PDF (subsidy.attachments checks its first bytes).
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def manager_of(company):

@@ -14,8 +14,9 @@ from subsidy.selectors.costs import cost_declaration_current
 from subsidy.selectors.figures import declared_cost
 from subsidy.services.costs import cost_attachment_add, cost_declare
 from tests.factories import CompanyFactory, MembershipFactory
+from tests.uploads import PDF
 
-from .helpers import PDF, costs, declare, finance_officer, manager_of
+from .helpers import costs, declare, finance_officer, manager_of
 
 pytestmark = pytest.mark.django_db
 D = Decimal

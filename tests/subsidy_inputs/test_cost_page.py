@@ -12,7 +12,8 @@ from subsidy.models import CostAttachment
 from subsidy.selectors.costs import cost_declaration_current
 from subsidy.services.costs import cost_attachment_add
 from tests.factories import BureauFactory, CompanyFactory, MembershipFactory, UserFactory
-from tests.subsidy.helpers import PDF, costs, declare, manager_of
+from tests.subsidy.helpers import costs, declare, manager_of
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 SEASON = 2019
