@@ -12,6 +12,7 @@ from django.utils import translation
 
 from heating.billing import NOTICE_2019, PriceTerms
 from heating.models import PricePolicy
+from heating.selectors.policy import NoPolicyInForce, policy_for_season, priced_seasons
 from heating.services.policy import policy_create
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +82,9 @@ FIGURES_2019 = {
 }
 
 
-def new_policy(start, until, code="测试〔2021〕1号"):
+def new_policy(start, until, code="测试〔2021〕1号", **fields):
     return policy_create(
-        code=code, title="测试政策", effective_from=start, effective_until=until, **FIGURES_2019
+        code=code, title="测试政策", effective_from=start, effective_until=until, **FIGURES_2019, **fields
     )
 
 
@@ -176,3 +177,44 @@ def test_postgresql_keeps_policies_that_follow_each_other():
     row.save()
 
     assert PricePolicy.objects.count() == 2
+
+
+# --- drafts (the price-policy desk) bill nothing and may overlap until published ----------------------
+
+
+def draft(start=datetime.date(2019, 11, 15), until=datetime.date(2021, 11, 14), code="测试〔2026〕草稿"):
+    return new_policy(start, until, code=code, status=PricePolicy.Status.DRAFT)
+
+
+def test_a_draft_may_overlap_the_published_policy(policy_2019):
+    row = draft()
+
+    assert row.status == PricePolicy.Status.DRAFT
+    assert list(PricePolicy.objects.published()) == [policy_2019]
+
+
+def test_a_draft_neither_bills_a_season_nor_shows_on_the_policy_page(client, policy_2019):
+    draft(datetime.date(2021, 11, 15), datetime.date(2023, 11, 14))
+
+    assert policy_for_season(2019) == policy_2019
+    assert priced_seasons() == [2020, 2019]
+    with pytest.raises(NoPolicyInForce):
+        policy_for_season(2021)
+    assert "测试〔2026〕草稿" not in client.get(reverse("policy-public")).content.decode()
+
+
+@pytest.mark.postgres
+def test_postgresql_lets_a_draft_overlap_but_not_a_second_published_policy():
+    """The exclusion constraint covers published rows only: publishing an overlapping draft fails."""
+    row = PricePolicy.objects.create(
+        code="测试〔2026〕草稿",
+        title="测试",
+        effective_from=datetime.date(2020, 11, 15),
+        effective_until=datetime.date(2022, 11, 14),
+        status=PricePolicy.Status.DRAFT,
+        **FIGURES_2019,
+    )
+    row.status = PricePolicy.Status.PUBLISHED
+
+    with pytest.raises(IntegrityError, match="policy_periods_never_overlap"), transaction.atomic():
+        row.save()

@@ -57,8 +57,18 @@ class Season(models.Model):
         return season_days(self.start_year)[1]
 
 
+class PricePolicyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PricePolicy.Status.PUBLISHED)
+
+
 class PricePolicy(models.Model):
-    """A price notice as data: a new notice is a new row, not a deploy (POLICY.md §1)."""
+    """A price notice as data: a new notice is a new row, not a deploy (POLICY.md §1). Only a
+    published policy bills anything; a draft is the price-policy desk's to edit and to try."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
 
     code = models.CharField(_("文号"), max_length=50, unique=True)
     title = models.CharField(_("标题"), max_length=200)
@@ -77,7 +87,11 @@ class PricePolicy(models.Model):
     institution_phased = models.BooleanField(_("居民价单位执行分步基本热费"), default=True)
     institution_cap = models.BooleanField(_("居民价单位设结算上限"), default=True)
     prorate_partial_seasons = models.BooleanField(_("季中开户或销户按开户天数计费"), default=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     history = History()
+
+    objects = PricePolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-effective_from"]
@@ -110,12 +124,16 @@ class PricePolicy(models.Model):
         return self.code
 
     def clean(self):
-        """Policies never overlap (POLICY.md §10.12): a season is billed under exactly one. On PostgreSQL
-        an exclusion constraint (migration 0007) holds the same rule against concurrent writers."""
+        """Published policies never overlap (POLICY.md §10.12): a season is billed under exactly one. On
+        PostgreSQL an exclusion constraint over published rows holds the same rule against concurrent
+        writers. A draft may overlap anything until it is published."""
         if self.effective_from is None or self.effective_until is None:
             return
+        if self.status != PricePolicy.Status.PUBLISHED:
+            return
         other = (
-            PricePolicy.objects.exclude(pk=self.pk)
+            PricePolicy.objects.published()
+            .exclude(pk=self.pk)
             .filter(effective_from__lte=self.effective_until, effective_until__gte=self.effective_from)
             .order_by("effective_from")
             .first()

@@ -17,7 +17,8 @@ class NoPolicyInForce(LookupError):
 def policy_for_season(start_year: int) -> PricePolicy:
     first_day = season_days(start_year)[0]
     policy = (
-        PricePolicy.objects.filter(effective_from__lte=first_day, effective_until__gte=first_day)
+        PricePolicy.objects.published()
+        .filter(effective_from__lte=first_day, effective_until__gte=first_day)
         .order_by("-effective_from")
         .first()
     )
@@ -27,13 +28,13 @@ def policy_for_season(start_year: int) -> PricePolicy:
 
 
 def priced_seasons() -> list[int]:
-    """Start years, newest first, of every season some loaded policy is in force on the first day of."""
+    """Start years, newest first, of every season some published policy is in force on the first day of."""
     years = set()
-    for start, until in PricePolicy.objects.values_list("effective_from", "effective_until"):
+    for start, until in PricePolicy.objects.published().values_list("effective_from", "effective_until"):
         years.update(y for y in range(start.year - 1, until.year + 1) if start <= season_days(y)[0] <= until)
     return sorted(years, reverse=True)
 
 
 def latest_priced_season() -> int | None:
-    """The latest season whose first day some loaded policy covers (the quote API's default)."""
+    """The latest season whose first day some published policy covers (the quote API's default)."""
     return next(iter(priced_seasons()), None)

@@ -1,4 +1,4 @@
-"""政策公开: every loaded price policy with the figures a resident asks about, and the one in force."""
+"""政策公开: every published price policy with the figures a resident asks about, and the one in force."""
 
 import datetime
 from dataclasses import dataclass
@@ -27,7 +27,7 @@ class PolicyPage:
 
 
 def published_policies(today: datetime.date) -> PolicyPage:
-    """Every price policy, newest first, in one query."""
+    """Every published price policy, newest first, in one query."""
     policies = [
         PublishedPolicy(
             policy=p,
@@ -36,7 +36,7 @@ def published_policies(today: datetime.date) -> PolicyPage:
             notice=notice_text(p.code),
             in_force=p.effective_from <= today <= p.effective_until,
         )
-        for p in PricePolicy.objects.order_by("-effective_from")
+        for p in PricePolicy.objects.published().order_by("-effective_from")
     ]
     in_force = next((p for p in policies if p.in_force), None)
     return PolicyPage(policies=policies, in_force=in_force, latest=next(iter(policies), None))
