@@ -1,6 +1,7 @@
 from .claims import Claim, ClaimAdjustment, ClaimEvent, ClaimReview, ClaimVersion
 from .costs import COST_CATEGORIES, CostAttachment, CostDeclaration
 from .fees import ConnectionFee
+from .whatif import WhatIf
 
 __all__ = [
     "COST_CATEGORIES",
@@ -12,4 +13,5 @@ __all__ = [
     "ConnectionFee",
     "CostAttachment",
     "CostDeclaration",
+    "WhatIf",
 ]
