@@ -27,6 +27,7 @@ from heating.views import (
     tokens,
 )
 from heating.views import readings as reading_views
+from subsidy.views import whatif
 
 api_v1 = [
     path("quote", QuoteView.as_view(), name="quote"),
@@ -101,6 +102,13 @@ urlpatterns = [
     path("company/notices/<int:pk>.pdf", notices.notices_download, name="notices-download"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("subsidy/", include("subsidy.urls")),
+    path("bureau/prices/whatif/", whatif.whatif_new, name="whatif-new"),
+    path("bureau/prices/whatif/<int:pk>/", whatif.whatif_detail, name="whatif"),
+    path("bureau/prices/whatif/<int:pk>/progress", whatif.whatif_progress, name="whatif-progress"),
+    path("bureau/prices/whatif/<int:pk>/whatif.csv", whatif.whatif_export, {"fmt": "csv"}, name="whatif-csv"),
+    path(
+        "bureau/prices/whatif/<int:pk>/whatif.xlsx", whatif.whatif_export, {"fmt": "xlsx"}, name="whatif-xlsx"
+    ),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
     path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
