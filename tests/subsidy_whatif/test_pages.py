@@ -76,6 +76,8 @@ def test_the_price_bureau_runs_two_drafts_side_by_side_and_nothing_else_is_writt
         for table in ("histogram", "groups", "companies", "top"):
             assert f'id="{table}-{n}"' in html
     assert "草案甲" in html and "草案乙" in html and 'id="whatif-charts"' in html
+    progress = client.get(reverse("whatif-progress", args=[whatif.pk])).json()
+    assert (progress["state"], progress["done"], progress["total"]) == ("done", 6, 6)
 
 
 def test_the_exports_hold_the_companies_and_the_county(client, drafts, django_capture_on_commit_callbacks):
