@@ -33,5 +33,6 @@ def claim_queue(request):
         "may_create": membership is not None and membership.role == Role.MANAGER,
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
         "records_fees": Duty.SUBSIDY_APPROVE in duties,
+        "tries_prices": Duty.PRICE_POLICY in duties,
     }
     return render(request, "subsidy/queue.html", context)

@@ -136,3 +136,11 @@ def test_a_season_not_over_or_a_missing_policy_is_refused_in_words(client, draft
     )
     assert response.status_code == 400
     assert not WhatIf.objects.exists()
+
+
+def test_the_price_bureau_finds_the_what_if_from_its_subsidy_queue(client):
+    """The demo's development-and-reform bureau also reviews claims: its landing is the subsidy queue."""
+    officer = price_officer()
+    officer.memberships.get().organisation.duties.create(duty=Duty.SUBSIDY_REVIEW)
+    client.force_login(officer)
+    assert 'id="price-whatif"' in client.get(reverse("subsidy-queue")).content.decode()
