@@ -15,10 +15,10 @@ from heating.pdf import pdf_from_html, premises_address
 from heating.selectors.bill import SeasonBillPage, season_bill_page
 from heating.selectors.heat_use import heat_use
 from heating.selectors.lowincome import season_low_income
-from heating.selectors.orders import online_providers, open_orders, returning_order
+from heating.selectors.orders import online_providers, open_orders, payment_purpose, returning_order
 from heating.selectors.scope import resident_bill_account_or_404
 from heating.selectors.statements import season_from_name
-from heating.services.orders import order_refresh
+from heating.services.orders import order_amount, order_refresh
 
 from .page_input import storable
 
@@ -43,6 +43,15 @@ def _context(page: SeasonBillPage) -> dict:
     return {"page": page, "account": page.account, "address": premises_address(page.account.premises)}
 
 
+def _payable_online(page: SeasonBillPage) -> bool:
+    """The company takes payments online and the ledger has an amount to pay now (before settlement
+    a prepayment the notice computes but the ledger has not charged is paid at the counter)."""
+    purpose = payment_purpose(settled=page.settled)
+    return bool(online_providers(page.account.company_id)) and (
+        order_amount(account=page.account, season_year=page.season_year, purpose=purpose) > 0
+    )
+
+
 @never_cache
 @require_GET
 @login_required
@@ -58,7 +67,7 @@ def season_bill(request, company, number, season):
         "heat_use": heat_use(page.account, page.season_year),
         "low_income": season_low_income(page.account, page.season_year),
         "holder": holder,
-        "pay_online": holder and bool(page.to_pay) and bool(online_providers(page.account.company_id)),
+        "pay_online": holder and bool(page.to_pay) and _payable_online(page),
         "open_orders": open_orders(page.account, page.season_year) if holder else [],
     }
     return render(request, "heating/resident/bill.html", context)
