@@ -36,6 +36,7 @@ from heating.models import (
     OrganisationDuty,
     Payment,
     Premises,
+    ProviderAccount,
     Reading,
     Role,
     Route,
@@ -43,6 +44,7 @@ from heating.models import (
     ServiceCounter,
 )
 from heating.models.accounts import Decision
+from heating.payments import sandbox
 from heating.selectors.facts import facts_for_season
 from heating.selectors.policy import policy_for_season
 from heating.services.payments import payment_entries
@@ -148,7 +150,8 @@ def _ensure_organisations(created: dict[str, int]) -> dict[str, Organisation]:
 
 
 def _ensure_payment_info(orgs: dict[str, Organisation], created: dict[str, int]) -> None:
-    """The companies' bank details and counters, as bills show them; filled only where missing."""
+    """The companies' bank details, counters and sandbox merchants, as bills use them; filled only where
+    missing."""
     for info in COMPANIES:
         company = orgs[info.code]
         if not company.bank_account:
@@ -164,6 +167,18 @@ def _ensure_payment_info(orgs: dict[str, Organisation], created: dict[str, int])
     ]
     ServiceCounter.objects.bulk_create(counters)
     created["counters"] = len(counters)
+    # The sandbox merchant, so that a resident can pay online on the demo (heating.payments.sandbox).
+    configured = set(
+        ProviderAccount.objects.filter(provider=sandbox.NAME, company__in=orgs.values()).values_list(
+            "company_id", flat=True
+        )
+    )
+    merchants = [
+        sandbox.account_create(company=orgs[info.code])
+        for info in COMPANIES
+        if orgs[info.code].id not in configured
+    ]
+    created["merchants"] = len(merchants)
 
 
 def _ensure_users(orgs: dict[str, Organisation], created: dict[str, int]) -> dict[str, object]:

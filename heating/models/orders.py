@@ -81,6 +81,12 @@ class PaymentOrder(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(transaction_id=""),
                 name="unique_order_transaction",
             ),
+            # One payment attempt at a time per season and purpose (heating.services.orders.order_create).
+            models.UniqueConstraint(
+                fields=["account", "season_year", "purpose"],
+                condition=models.Q(state="created"),
+                name="one_open_order",
+            ),
         ]
         verbose_name = _("支付订单")
         verbose_name_plural = _("支付订单")

@@ -68,21 +68,31 @@ def account_create(*, company, merchant_id: str = "") -> ProviderAccount:
     return account
 
 
+def notification_signer(merchant_id: str):
+    """A function signing notifications as the platform signs them for this merchant (its key loaded
+    once): payload, timestamp=None, nonce=None → (headers, body)."""
+    config = merchant_config(ProviderAccount.objects.get(provider=NAME, merchant_id=merchant_id))
+    key = serialization.load_pem_private_key(config.secrets["platform_private_key"].encode(), password=None)
+
+    def sign(payload: dict, *, timestamp: int | None = None, nonce: str | None = None):
+        body = json.dumps({**payload, "mch_id": merchant_id}, ensure_ascii=False, sort_keys=True).encode()
+        stamp = str(int(timezone.now().timestamp()) if timestamp is None else timestamp)
+        nonce = nonce or secrets.token_hex(16)
+        signature = key.sign(_message(stamp, nonce, body), padding.PKCS1v15(), hashes.SHA256())
+        return {
+            "Sandbox-Timestamp": stamp,
+            "Sandbox-Nonce": nonce,
+            "Sandbox-Signature": base64.b64encode(signature).decode(),
+        }, body
+
+    return sign
+
+
 def notification_sign(
     merchant_id: str, payload: dict, *, timestamp: int | None = None, nonce: str | None = None
 ) -> tuple[dict[str, str], bytes]:
     """Headers and body of a notification signed as the platform signs them."""
-    config = merchant_config(ProviderAccount.objects.get(provider=NAME, merchant_id=merchant_id))
-    key = serialization.load_pem_private_key(config.secrets["platform_private_key"].encode(), password=None)
-    body = json.dumps({**payload, "mch_id": merchant_id}, ensure_ascii=False, sort_keys=True).encode()
-    stamp = str(int(timezone.now().timestamp()) if timestamp is None else timestamp)
-    nonce = nonce or secrets.token_hex(16)
-    signature = key.sign(_message(stamp, nonce, body), padding.PKCS1v15(), hashes.SHA256())
-    return {
-        "Sandbox-Timestamp": stamp,
-        "Sandbox-Nonce": nonce,
-        "Sandbox-Signature": base64.b64encode(signature).decode(),
-    }, body
+    return notification_signer(merchant_id)(payload, timestamp=timestamp, nonce=nonce)
 
 
 def _payload(trade: SandboxTrade) -> dict:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from heating.models import Account, Membership, Organisation, Role
+from heating.models import Account, Membership, Organisation, Payment, PaymentOrder, Role
 
 
 def company_membership(user) -> Membership | None:
@@ -52,6 +52,31 @@ def organisations_holding(duty: str):
 def resident_accounts(user):
     """A resident's own accounts: those of customers linked to their login."""
     return Account.objects.filter(customer__user=user) if user.is_authenticated else Account.objects.none()
+
+
+def resident_payment_or_404(user, pk: int) -> Payment:
+    """A payment into one of the resident's own accounts (its receipt is theirs to download); 404
+    for anyone else, the account's company staff included (they have the counter's receipt)."""
+    payment = (
+        Payment.objects.select_related("account__company", "account__customer", "account__premises__building")
+        .filter(pk=pk, account__in=resident_accounts(user))
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
+
+
+def resident_order_or_404(user, pk: int) -> PaymentOrder:
+    """An online payment order of one of the resident's own accounts; 404 for anyone else."""
+    order = (
+        PaymentOrder.objects.select_related("account__company")
+        .filter(pk=pk, account__in=resident_accounts(user))
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
 
 
 def resident_bill_account_or_404(user, company_code: str, number: str) -> Account:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,9 +47,18 @@ class CreatedOrder:
     pay: dict  # what the payer's page needs, from the provider
 
 
+def _open_order(account: Account, season_year: int, purpose: str) -> PaymentOrder | None:
+    return PaymentOrder.objects.filter(
+        account=account, season_year=season_year, purpose=purpose, state=PaymentOrder.State.CREATED
+    ).first()
+
+
 def order_create(*, account: Account, season_year: int, purpose: str, provider: str) -> CreatedOrder:
-    """A new order for one payment attempt, its amount fixed from the ledger (never from the browser),
-    then opened with the provider (outside the transaction: a provider call holds no lock)."""
+    """The order for one payment attempt, its amount fixed from the ledger (never from the browser),
+    then opened with the provider (outside the transaction: a provider call holds no lock).
+
+    An account has at most one open order per season and purpose (a partial unique index): the open
+    one is reused when it is for the same provider and amount, and closed first otherwise."""
     backend = provider_get(provider)
     merchant = ProviderAccount.objects.filter(
         company_id=account.company_id, provider=provider, active=True
@@ -58,20 +67,32 @@ def order_create(*, account: Account, season_year: int, purpose: str, provider: 
         raise ValidationError(_("本单位未开通该支付方式。"), code="no_provider")
     if purpose not in Purpose.values:
         raise ValidationError(_("未知的缴费用途。"), code="purpose")
-    with transaction.atomic():
-        Account.objects.select_for_update().filter(pk=account.pk).first()
-        amount = order_amount(account=account, season_year=season_year, purpose=purpose)
-        if amount <= 0:
-            raise ValidationError(_("该供暖季没有需要缴纳的金额。"), code="nothing_owed")
-        order = PaymentOrder.objects.create(
-            company_id=account.company_id,
-            account=account,
-            season_year=season_year,
-            purpose=purpose,
-            amount=amount,
-            provider=provider,
-            out_trade_no=timezone.now().strftime("HT%Y%m%d%H%M%S") + secrets.token_hex(6).upper(),
-        )
+    stale = _open_order(account, season_year, purpose)
+    if stale is not None and (
+        stale.provider != provider
+        or stale.amount != order_amount(account=account, season_year=season_year, purpose=purpose)
+    ):
+        order_close(stale)
+    try:
+        with transaction.atomic():
+            Account.objects.select_for_update().filter(pk=account.pk).first()
+            amount = order_amount(account=account, season_year=season_year, purpose=purpose)
+            if amount <= 0:
+                raise ValidationError(_("该供暖季没有需要缴纳的金额。"), code="nothing_owed")
+            order = _open_order(account, season_year, purpose)
+            if order is None or order.provider != provider or order.amount != amount:
+                order = PaymentOrder.objects.create(
+                    company_id=account.company_id,
+                    account=account,
+                    season_year=season_year,
+                    purpose=purpose,
+                    amount=amount,
+                    provider=provider,
+                    out_trade_no=timezone.now().strftime("HT%Y%m%d%H%M%S") + secrets.token_hex(6).upper(),
+                )
+    except IntegrityError:
+        # Another open order appeared meanwhile (a second tab paying with another provider).
+        raise ValidationError(_("另一笔支付正在进行，请稍后再试。"), code="order_open") from None
     pay = backend.create_order(
         merchant_config(merchant),
         out_trade_no=order.out_trade_no,
@@ -199,22 +220,46 @@ def orders_query_open(*, now: datetime.datetime | None = None) -> list[int]:
     return applied
 
 
-def orders_close_expired(*, now: datetime.datetime | None = None) -> list[int]:
-    """Close orders unpaid after ORDER_TIMEOUT_MINUTES, with the provider first so that it takes no
-    more money for them; one paid meanwhile is applied instead. The ids closed."""
-    now = now or timezone.now()
-    closed = []
-    for order in _open_before(settings.ORDER_TIMEOUT_MINUTES, now):
+def order_close(order: PaymentOrder, *, now: datetime.datetime | None = None) -> bool:
+    """Close an open order with its provider first, so that it takes no more money for it, then here;
+    one paid meanwhile is applied instead. Whether it was closed."""
+    backend, config = _merchant(order)
+    try:
+        backend.close_order(config, order.out_trade_no)
+    except AlreadyPaid:
+        _apply_status(order, backend.query_order(config, order.out_trade_no))
+        return False
+    with transaction.atomic():
+        locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+        if locked.state != PaymentOrder.State.CREATED:
+            return False
+        locked.close(closed_at=now or timezone.now())
+        locked.save()
+        return True
+
+
+def order_refresh(order: PaymentOrder) -> str | None:
+    """One question to the provider about an open order, for a payer coming back from paying: the
+    order is applied when the provider says it was paid. Bounded to this one call; a provider that
+    cannot answer leaves the order open for the beat task (the bill says 确认中 meanwhile)."""
+    if order.state != PaymentOrder.State.CREATED:
+        return None
+    try:
         backend, config = _merchant(order)
-        try:
-            backend.close_order(config, order.out_trade_no)
-        except AlreadyPaid:
-            _apply_status(order, backend.query_order(config, order.out_trade_no))
-            continue
-        with transaction.atomic():
-            locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
-            if locked.state == PaymentOrder.State.CREATED:
-                locked.close(closed_at=now)
-                locked.save()
-                closed.append(locked.pk)
-    return closed
+        status = backend.query_order(config, order.out_trade_no)
+    except Exception:
+        log.warning("order %s could not be queried", order.pk, exc_info=True)
+        return None
+    if status.state != TradeStatus.PAID:
+        return None
+    return _apply_status(order, status)
+
+
+def orders_close_expired(*, now: datetime.datetime | None = None) -> list[int]:
+    """Close orders unpaid after ORDER_TIMEOUT_MINUTES (order_close). The ids closed."""
+    now = now or timezone.now()
+    return [
+        order.pk
+        for order in _open_before(settings.ORDER_TIMEOUT_MINUTES, now)
+        if order_close(order, now=now)
+    ]

@@ -1,4 +1,5 @@
-"""Payments taken at the counter, each with its receipt (收据), and their reversal."""
+"""Payments taken at the counter, each with its receipt (收据), and their reversal; the receipt of a
+payment that came another way, issued when it is first asked for."""
 
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heating.models import Account, Payment, Receipt, ReceiptCounter, ReceiptVoid
+from heating.models import Account, LedgerEntry, Payment, Receipt, ReceiptCounter, ReceiptVoid
 
 from .payments import payment_record, payment_reverse
 
@@ -38,7 +39,11 @@ def payment_take(
         reference=reference,
         user=user,
     )
-    company = account.company
+    return _receipt_create(payment, user=user)
+
+
+def _receipt_create(payment: Payment, *, user=None) -> Receipt:
+    company = payment.account.company
     year = timezone.localdate().year
     sequence = _next_sequence(company, year)
     return Receipt.objects.create(
@@ -49,6 +54,20 @@ def payment_take(
         payment=payment,
         issued_by=user,
     )
+
+
+@transaction.atomic
+def receipt_issue(*, payment: Payment) -> Receipt:
+    """The payment's receipt, numbered in the company's sequence when it is first asked for (the
+    electronic receipt of a payment made online or by bank): numbering at payment time would lock
+    the company's counter row in every provider notification's transaction."""
+    Payment.objects.select_for_update().filter(pk=payment.pk).first()
+    existing = Receipt.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing
+    if LedgerEntry.objects.filter(payment=payment, kind=LedgerEntry.Kind.REVERSAL).exists():
+        raise ValidationError(_("该笔缴费已冲正，不再开具收据。"), code="reversed")
+    return _receipt_create(payment)
 
 
 @transaction.atomic

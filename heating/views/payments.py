@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from heating.amount_words import amount_in_capitals
 from heating.imports.files import csv_cell, csv_export
-from heating.models import Account, Payment, Receipt, Role
+from heating.models import Account, Payment, PaymentOrder, Receipt, Role
 from heating.models.policy import season_name
 from heating.pdf import pdf_from_html, premises_address
 from heating.selectors.scope import company_staff_required
@@ -145,17 +145,18 @@ def receipt_void_page(request, pk):
     return redirect("payment-take", receipt.payment.account.number)
 
 
-@never_cache
-@require_GET
-@company_staff_required
-def receipt_pdf(request, pk):
-    receipt = _company_receipt(request, pk)
+def receipt_response(request, receipt: Receipt, *, electronic: bool = False) -> HttpResponse:
+    """The receipt as PDF: the counter's printout, or the resident's electronic receipt (电子收据) of
+    the same numbered receipt, with the provider's transaction and time for a payment made online."""
     payment = receipt.payment
+    order = PaymentOrder.objects.filter(payment=payment).first()
     html = render_to_string(
         "heating/counter/receipt_pdf.html",
         {
             "receipt": receipt,
             "payment": payment,
+            "order": order,
+            "electronic": electronic,
             "address": premises_address(payment.account.premises),
             "season": season_name(payment.season_year),
             "capitals": amount_in_capitals(payment.amount),
@@ -165,6 +166,13 @@ def receipt_pdf(request, pk):
     response = HttpResponse(pdf_from_html(html, RECEIPT_CSS), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{receipt.number}.pdf"'
     return response
+
+
+@never_cache
+@require_GET
+@company_staff_required
+def receipt_pdf(request, pk):
+    return receipt_response(request, _company_receipt(request, pk))
 
 
 HEADER = (

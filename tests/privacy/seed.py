@@ -33,6 +33,7 @@ from heating.models import (
     Message,
     Meter,
     Organisation,
+    PaymentOrder,
     Reading,
     Receipt,
     Refund,
@@ -254,6 +255,12 @@ def seed(on_commit) -> Seeded:
             "statement": statement.pk,
             "reading": Reading.objects.filter(company=company).order_by("-pk").first().pk,
             "receipt": Receipt.objects.filter(payment__account__company=company).order_by("-pk").first().pk,
+            "payment": Receipt.objects.filter(payment__account__company=company).order_by("-pk").first()
+            .payment_id,
+            "order": PaymentOrder.objects.create(
+                company=company, account=Account.objects.get(number=number), season_year=2020,
+                purpose="owed", amount=Decimal("1.00"), provider="sandbox", out_trade_no=f"HTCRAWL{number}",
+            ).pk,
             "refund": Refund.objects.filter(account__company=company).order_by("pk").first().pk,
             "import": ImportBatch.objects.filter(company=company, kind=ImportBatch.Kind.ONBOARDING)
             .order_by("pk")
