@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "heating",
     "subsidy",
+    "supervision",
 ]
 
 MIDDLEWARE = [
