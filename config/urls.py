@@ -101,6 +101,7 @@ urlpatterns = [
     path("company/notices/<int:pk>.pdf", notices.notices_download, name="notices-download"),
     path("bureau/refunds/", refunds.bureau_refunds, name="bureau-refunds"),
     path("subsidy/", include("subsidy.urls")),
+    path("supervision/", include("supervision.urls")),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
     path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),

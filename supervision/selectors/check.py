@@ -219,4 +219,7 @@ def refund_candidates(slot: Slot, deadline: datetime.date, as_of: datetime.date)
     rows = Refund.objects.filter(
         late, kind=Refund.Kind.REFUND, season_year=slot.season_year, **_in_slot(slot)
     ).values_list("id", "account_id", "amount")
-    return [Candidate(account_id, Kind.REFUND_OVERDUE, amount, ZERO, refund_id=pk) for pk, account_id, amount in rows]
+    return [
+        Candidate(account_id, Kind.REFUND_OVERDUE, amount, ZERO, refund_id=pk)
+        for pk, account_id, amount in rows
+    ]

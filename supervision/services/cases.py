@@ -43,9 +43,17 @@ def case_decide(*, bureau: Organisation, case: Case, decision: str, text: str, p
         raise ValidationError(_("请选择决定。"))
     if (decision == Case.Decision.PENALTY) != (penalty is not None):
         raise ValidationError(_("行政处罚须填写罚款金额，其他决定不填。"))
-    _move(case, Case.State.OPEN, state=Case.State.DECIDED, decision=decision, penalty=penalty,
-          bureau_text=text.strip())
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.DECIDED, organisation=bureau, user=user, text=text)
+    _move(
+        case,
+        Case.State.OPEN,
+        state=Case.State.DECIDED,
+        decision=decision,
+        penalty=penalty,
+        bureau_text=text.strip(),
+    )
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.DECIDED, organisation=bureau, user=user, text=text
+    )
     return case
 
 

@@ -52,8 +52,14 @@ def check_start(
     """Queue a check of the season (one company, or every company when None). The job belongs to the
     bureau; JobActive when the same check is already queued or running."""
     policy_for_season(start_year)  # NoPolicyInForce: nothing published to check against
-    params = {"company": company.pk if company else None, "season": start_year, "deadline": deadline.isoformat()}
-    job = job_start(kind=KIND, company=bureau, user=user, params=params, slots=check_slots(company, start_year))
+    params = {
+        "company": company.pk if company else None,
+        "season": start_year,
+        "deadline": deadline.isoformat(),
+    }
+    job = job_start(
+        kind=KIND, company=bureau, user=user, params=params, slots=check_slots(company, start_year)
+    )
     return ComplianceCheck.objects.create(
         bureau=bureau,
         company=company,

@@ -51,7 +51,10 @@ def season(company, *, plant: bool, homes: int = 6) -> Planted | None:
         planted = Planted(*(make_account(company=company) for _ in range(4)))
         # The company charged a prepayment above the area fee (80 m² × 21 = 1680) and collected it.
         LedgerEntry.objects.create(
-            account=planted.prepayment, season_year=SEASON, kind=LedgerEntry.Kind.PREPAYMENT_DUE, amount=D("1980.00")
+            account=planted.prepayment,
+            season_year=SEASON,
+            kind=LedgerEntry.Kind.PREPAYMENT_DUE,
+            amount=D("1980.00"),
         )
         pay(planted.prepayment, "1980.00")
         pay(planted.refund, "2500.00")
@@ -96,6 +99,4 @@ def run_check(bureau, user, company=None, deadline=DEADLINE):
 
 
 def heating_counts() -> dict[str, int]:
-    return {
-        model.__name__: model.objects.count() for model in (Statement, LedgerEntry, Refund)
-    }
+    return {model.__name__: model.objects.count() for model in (Statement, LedgerEntry, Refund)}
