@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import settle  # noqa: E402  (sets Django up)
 from django.db import connection, connections, transaction  # noqa: E402
 
+from bench import settle  # noqa: E402  (sets Django up)
 from heating import tasks  # noqa: E402
 from heating.models import Duty, Job, JobSlot, Organisation, OrganisationDuty  # noqa: E402
 from supervision.models import Case, ComplianceCheck, Finding  # noqa: E402

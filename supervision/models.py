@@ -134,3 +134,6 @@ class CaseEvent(models.Model):
         ordering = ["case", "id"]
         verbose_name = _("案件记录")
         verbose_name_plural = _("案件记录")
+
+    def __str__(self):
+        return f"{self.case_id} {self.get_kind_display()}"

@@ -9,9 +9,12 @@ from heating.models import Duty
 from heating.selectors.scope import bureau_holding, company_membership
 from supervision.models import Case, ComplianceCheck, Finding
 
+
 def supervising_bureau(user):
     """The user's bureau holding the price-supervision duty; PermissionDenied otherwise."""
-    return bureau_holding(user, Duty.PRICE_SUPERVISION, _("只有承担价格执行监督职责的部门才能进行价格执行检查。"))
+    return bureau_holding(
+        user, Duty.PRICE_SUPERVISION, _("只有承担价格执行监督职责的部门才能进行价格执行检查。")
+    )
 
 
 def viewer(user) -> tuple[object | None, object | None]:
@@ -38,8 +41,10 @@ def check_for(user, pk: int) -> tuple[ComplianceCheck, object | None, object | N
 
 
 def findings_of(check: ComplianceCheck, company=None):
-    rows = Finding.objects.filter(check_run=check).select_related("company", "account").order_by(
-        "company__code", "account__number", "kind"
+    rows = (
+        Finding.objects.filter(check_run=check)
+        .select_related("company", "account")
+        .order_by("company__code", "account__number", "kind")
     )
     return rows.filter(company=company) if company is not None else rows
 

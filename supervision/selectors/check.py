@@ -149,19 +149,23 @@ WITH s AS MATERIALIZED (
            COALESCE(CAST(inputs->>'area_decision' AS numeric),
                     (SELECT {billing_area_sql("p.kind", "p.area")}
                      FROM jsonb_to_recordset(inputs->'parts') AS p(kind text, area text))) AS area,
-           CAST(inputs->>'heat_gj' AS numeric) AS heat_gj, CAST(inputs->>'exchangers' AS integer) AS exchangers,
+           CAST(inputs->>'heat_gj' AS numeric) AS heat_gj,
+           CAST(inputs->>'exchangers' AS integer) AS exchangers,
            CAST(inputs->>'low_income' AS boolean) AS low_income,
            CAST(inputs->>'days_open' AS integer) AS days_open,
-           CAST(inputs->>'season_days' AS integer) AS season_days, CAST(inputs->>'prepaid' AS numeric) AS prepaid
+           CAST(inputs->>'season_days' AS integer) AS season_days,
+           CAST(inputs->>'prepaid' AS numeric) AS prepaid
     FROM s
 ), b AS ({bills_sql("facts")}
 ), judged AS (
     SELECT s.id, s.account_id, s.charged, s.discount, f.low_income, b.prepayment, b.prepaid,
-           f.price_class = '{RESIDENTIAL}' AND s.account_id = ANY(%(certified)s) AS certified,
+           f.price_class = '{RESIDENTIAL}' AND c.account_id IS NOT NULL AS certified,
            COALESCE(d.amount, 0.00) AS demanded, b.amount_due, b.gross_fee
     FROM s JOIN facts f ON f.account_id = s.id JOIN b ON b.account_id = s.id
-    LEFT JOIN unnest(CAST(%(demanded_ids)s AS bigint[]), CAST(%(demanded)s AS numeric[])) AS d(account_id, amount)
-        ON d.account_id = s.account_id
+    -- Joined, not `= ANY(array)`: that compares every statement with every certificate.
+    LEFT JOIN unnest(CAST(%(certified)s AS bigint[])) AS c(account_id) ON c.account_id = s.account_id
+    LEFT JOIN unnest(CAST(%(demanded_ids)s AS bigint[]), CAST(%(demanded)s AS numeric[]))
+        AS d(account_id, amount) ON d.account_id = s.account_id
 ), allowed AS (
     SELECT judged.*,
            CASE WHEN certified AND NOT low_income

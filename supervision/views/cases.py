@@ -39,7 +39,12 @@ def _penalty(text: str) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise ValidationError(_("罚款金额格式不正确。")) from None
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e10") or value != value.quantize(Decimal("0.01")):
+    if (
+        not value.is_finite()
+        or value <= 0
+        or value >= Decimal("1e10")
+        or value != value.quantize(Decimal("0.01"))
+    ):
         raise ValidationError(_("罚款金额格式不正确。"))
     return value
 

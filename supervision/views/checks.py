@@ -165,8 +165,15 @@ def _rows(rows):
 
 def _labels():
     return [
-        _("供热企业"), _("户号"), _("户主（脱敏）"), _("问题类别"), _("实收或应收（元）"),
-        _("政策允许（元）"), _("差额（元）"), _("结算单"), _("退费"),
+        _("供热企业"),
+        _("户号"),
+        _("户主（脱敏）"),
+        _("问题类别"),
+        _("实收或应收（元）"),
+        _("政策允许（元）"),
+        _("差额（元）"),
+        _("结算单"),
+        _("退费"),
     ]
 
 
@@ -232,7 +239,11 @@ def case_new(request, pk):
     ids = [int(v) for v in request.POST.getlist("finding")[:500] if v.isdigit() and len(v) < 12]
     try:
         case = case_open(
-            bureau=bureau, check=check, finding_ids=ids, text=request.POST.get("text", "")[:2000], user=request.user
+            bureau=bureau,
+            check=check,
+            finding_ids=ids,
+            text=request.POST.get("text", "")[:2000],
+            user=request.user,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

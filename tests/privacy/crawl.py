@@ -55,6 +55,14 @@ PK_SAMPLE = {
     "subsidy-cost-file": "fee",  # no cost attachment in the demo: a 404, still a visit
     "subsidy-fee-correct": "fee",
     "api-claim": "claim",
+    "supervision-check": "compliance_check",
+    "supervision-check-progress": "compliance_check",
+    "supervision-findings-csv": "compliance_check",
+    "supervision-findings-xlsx": "compliance_check",
+    "supervision-report": "compliance_check",
+    "supervision-case-new": "compliance_check",
+    "supervision-case": "compliance_case",
+    "supervision-case-step": "compliance_case",
 }
 # Routes visited once more with another sample: a refused import, a roster previewed and not
 # committed, a dispute not yet answered, a notices job.
@@ -102,8 +110,7 @@ def routes(patterns=None, namespace="") -> list[Route]:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             found += [
-                Route(r.name, (*_params(entry.pattern), *r.params))
-                for r in routes(entry.url_patterns, inner)
+                Route(r.name, (*_params(entry.pattern), *r.params)) for r in routes(entry.url_patterns, inner)
             ]
         elif isinstance(entry, URLPattern) and entry.name:
             found.append(Route(namespace + entry.name, _params(entry.pattern)))
@@ -184,9 +191,11 @@ def fill(route: Route, samples: dict, raw: bool = False):
 
 def addresses(route: Route, samples: dict) -> list[str]:
     """The route filled with the samples, and with each of its variants."""
-    variants = [samples] + [
-        {**samples, **{key: samples[other] for key, other in VARIANTS[route.name].items()}}
-    ] if route.name in VARIANTS else [samples]
+    variants = (
+        [samples] + [{**samples, **{key: samples[other] for key, other in VARIANTS[route.name].items()}}]
+        if route.name in VARIANTS
+        else [samples]
+    )
     return [url for s in variants if (url := fill(route, s)) is not None]
 
 

@@ -9,8 +9,8 @@ from heating.models import Account, LedgerEntry, Refund, Role, Statement
 from heating.models.orgs import Duty
 from heating.selectors.policy import policy_for_season
 from heating.selectors.statements import breakdown_from_inputs, current_inputs, figures
-from heating.services.refunds import refunds_mark_paid, refunds_open_for_season
 from heating.services.jobs import job_run
+from heating.services.refunds import refunds_mark_paid, refunds_open_for_season
 from supervision.services.check_job import check_start
 from tests.factories import BureauFactory, LowIncomeCertificateFactory, MembershipFactory, aware, make_account
 from tests.settlement.helpers import SEASON, pay, settle
