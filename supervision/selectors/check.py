@@ -18,7 +18,7 @@ from heating.billing import RESIDENTIAL, PriceTerms
 from heating.billing.money import money
 from heating.models import Account, LedgerEntry, LowIncomeCertificate, Refund, Statement
 from heating.models.policy import season_days
-from heating.selectors.bills_sql import billing_area_sql, bills_sql, terms_params
+from heating.selectors.bills_sql import billing_area_sql, bills_sql, part_share_sql, terms_params
 from heating.selectors.facts import certificate_in_force
 from heating.selectors.statements import breakdown_from_inputs
 from supervision.models import Finding
@@ -136,52 +136,58 @@ def statement_candidates_python(slot: Slot, terms: PriceTerms) -> list[Candidate
     return found
 
 
+def _billing_area() -> str:
+    """The billing area from the stored parts, as the engine resolves it; a home of one part (most)
+    without unpacking the list into rows."""
+    parts, first = "st.inputs->'parts'", "st.inputs->'parts'->0"
+    return f"""COALESCE(CAST(st.inputs->>'area_decision' AS numeric),
+               CASE WHEN jsonb_array_length({parts}) = 1
+                    THEN ROUND(CAST({first}->>'area' AS numeric) * {part_share_sql(f"({first}->>'kind')")}, 2)
+                    ELSE (SELECT {billing_area_sql("p.kind", "p.area")}
+                          FROM jsonb_to_recordset({parts}) AS p(kind text, area text)) END)"""
+
+
 def _statement_sql() -> str:
+    """One row per rule broken. `facts` is keyed by statement id (the SQL form's `account_id`) and
+    carries what was charged beside the stored inputs; the SQL form gives what the policy allows."""
     statement, account = Statement._meta.db_table, Account._meta.db_table
     return f"""
-WITH s AS MATERIALIZED (
-    SELECT st.id, st.account_id, st.inputs, st.amount_due AS charged, st.low_income_discount AS discount
+WITH facts AS MATERIALIZED (
+    SELECT st.id AS account_id, st.account_id AS holder, st.amount_due AS charged,
+           st.low_income_discount AS discount,
+           st.inputs->>'price_class' AS price_class, st.inputs->>'method' AS method,
+           {_billing_area()} AS area,
+           CAST(st.inputs->>'heat_gj' AS numeric) AS heat_gj,
+           CAST(st.inputs->>'exchangers' AS integer) AS exchangers,
+           CAST(st.inputs->>'low_income' AS boolean) AS low_income,
+           CAST(st.inputs->>'days_open' AS integer) AS days_open,
+           CAST(st.inputs->>'season_days' AS integer) AS season_days,
+           CAST(st.inputs->>'prepaid' AS numeric) AS prepaid
     FROM {statement} st JOIN {account} a ON a.id = st.account_id
     WHERE st.account_id >= %(lo)s AND st.account_id < %(hi)s AND a.company_id = %(company)s
       AND st.season_year = %(year)s AND st.status = '{Statement.Status.ISSUED}'
-), facts AS (
-    SELECT id AS account_id, inputs->>'price_class' AS price_class, inputs->>'method' AS method,
-           COALESCE(CAST(inputs->>'area_decision' AS numeric),
-                    (SELECT {billing_area_sql("p.kind", "p.area")}
-                     FROM jsonb_to_recordset(inputs->'parts') AS p(kind text, area text))) AS area,
-           CAST(inputs->>'heat_gj' AS numeric) AS heat_gj,
-           CAST(inputs->>'exchangers' AS integer) AS exchangers,
-           CAST(inputs->>'low_income' AS boolean) AS low_income,
-           CAST(inputs->>'days_open' AS integer) AS days_open,
-           CAST(inputs->>'season_days' AS integer) AS season_days,
-           CAST(inputs->>'prepaid' AS numeric) AS prepaid
-    FROM s
 ), b AS ({bills_sql("facts")}
-), judged AS (
-    SELECT s.id, s.account_id, s.charged, s.discount, f.low_income, b.prepayment, b.prepaid,
+), judged AS MATERIALIZED (
+    SELECT f.account_id AS id, f.holder, f.charged, f.discount, f.low_income, b.prepayment,
            f.price_class = '{RESIDENTIAL}' AND c.account_id IS NOT NULL AS certified,
-           COALESCE(d.amount, 0.00) AS demanded, b.amount_due, b.gross_fee
-    FROM s JOIN facts f ON f.account_id = s.id JOIN b ON b.account_id = s.id
-    -- Joined, not `= ANY(array)`: that compares every statement with every certificate.
-    LEFT JOIN unnest(CAST(%(certified)s AS bigint[])) AS c(account_id) ON c.account_id = s.account_id
-    LEFT JOIN unnest(CAST(%(demanded_ids)s AS bigint[]), CAST(%(demanded)s AS numeric[]))
-        AS d(account_id, amount) ON d.account_id = s.account_id
-), allowed AS (
-    SELECT judged.*,
-           CASE WHEN certified AND NOT low_income
-                THEN ROUND(gross_fee * CAST(%(t_low_income_rate)s AS numeric), 2) ELSE amount_due END
+           CASE WHEN f.price_class = '{RESIDENTIAL}' AND c.account_id IS NOT NULL AND NOT f.low_income
+                THEN ROUND(b.gross_fee * CAST(%(t_low_income_rate)s AS numeric), 2) ELSE b.amount_due END
                AS allowed_due,
-           LEAST(demanded, prepaid) AS collected
-    FROM judged
+           LEAST(COALESCE(d.amount, 0.00), b.prepaid) AS collected
+    FROM facts f JOIN b ON b.account_id = f.account_id
+    -- Joined, not `= ANY(array)`: that compares every statement with every certificate.
+    LEFT JOIN unnest(CAST(%(certified)s AS bigint[])) AS c(account_id) ON c.account_id = f.holder
+    LEFT JOIN unnest(CAST(%(demanded_ids)s AS bigint[]), CAST(%(demanded)s AS numeric[]))
+        AS d(account_id, amount) ON d.account_id = f.holder
 )
-SELECT id, account_id,
+SELECT id, holder,
        CASE WHEN (low_income OR certified) AND discount = 0 THEN '{Kind.LOW_INCOME_FULL_RATE}'
             ELSE '{Kind.FEE_ABOVE_POLICY}' END,
        charged, allowed_due
-FROM allowed WHERE charged > allowed_due
+FROM judged WHERE charged > allowed_due
 UNION ALL
-SELECT id, account_id, '{Kind.PREPAYMENT_ABOVE_AREA_FEE}', collected, prepayment
-FROM allowed WHERE collected > prepayment
+SELECT id, holder, '{Kind.PREPAYMENT_ABOVE_AREA_FEE}', collected, prepayment
+FROM judged WHERE collected > prepayment
 """
 
 
@@ -200,6 +206,7 @@ def statement_candidates_sql(slot: Slot, terms: PriceTerms) -> list[Candidate]:
     }
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")  # compiling costs more than the statement saves
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # a slot's rows hashed and sorted in memory
         cursor.execute(_statement_sql(), params)
         return [
             Candidate(account_id, kind, charged, allowed, statement_id)

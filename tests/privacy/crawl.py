@@ -110,7 +110,8 @@ def routes(patterns=None, namespace="") -> list[Route]:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             found += [
-                Route(r.name, (*_params(entry.pattern), *r.params)) for r in routes(entry.url_patterns, inner)
+                Route(r.name, (*_params(entry.pattern), *r.params))
+                for r in routes(entry.url_patterns, inner)
             ]
         elif isinstance(entry, URLPattern) and entry.name:
             found.append(Route(namespace + entry.name, _params(entry.pattern)))
@@ -191,11 +192,9 @@ def fill(route: Route, samples: dict, raw: bool = False):
 
 def addresses(route: Route, samples: dict) -> list[str]:
     """The route filled with the samples, and with each of its variants."""
-    variants = (
-        [samples] + [{**samples, **{key: samples[other] for key, other in VARIANTS[route.name].items()}}]
-        if route.name in VARIANTS
-        else [samples]
-    )
+    variants = [samples] + [
+        {**samples, **{key: samples[other] for key, other in VARIANTS[route.name].items()}}
+    ] if route.name in VARIANTS else [samples]
     return [url for s in variants if (url := fill(route, s)) is not None]
 
 

@@ -91,18 +91,9 @@ def _client(user) -> Client:
 def _book(rows) -> bytes:
     header = ",".join(c.label for c in COLUMNS)
     base = {
-        "phone": "13805330000",
-        "building_code": "PII-B01",
-        "building_name": "隐私检查楼",
-        "route_code": "",
-        "parts": "flat:80.00",
-        "price_class": "居民",
-        "exchangers": "0",
-        "from_season": SEASON,
-        "opened_on": "2019-10-01",
-        "meter_serial": "",
-        "meter_installed_on": "",
-        "opening_reading_gj": "",
+        "phone": "13805330000", "building_code": "PII-B01", "building_name": "隐私检查楼", "route_code": "",
+        "parts": "flat:80.00", "price_class": "居民", "exchangers": "0", "from_season": SEASON,
+        "opened_on": "2019-10-01", "meter_serial": "", "meter_installed_on": "", "opening_reading_gj": "",
         "opening_read_at": "",
     }
     lines = [header] + [",".join({**base, **row}.get(c.key, "") for c in COLUMNS) for row in rows]
@@ -138,29 +129,18 @@ def seed(on_commit) -> Seeded:
     clerk1, manager1 = users["clerk1"], users["manager1"]
 
     clerk = _client(clerk1)
-    _onboard(
-        clerk,
-        [
-            {"account": "0199001", "customer": "孔繁森", "id_number": BOOK[0], "unit": "1-101"},
-            {"account": "0199002", "customer": "焦裕禄", "id_number": BOOK[1], "unit": "1-102"},
-            {"account": "0199003", "customer": "谷文昌", "id_number": BOOK[2], "unit": "1-103"},
-        ],
-    )
-    refused = _upload(
-        clerk,
-        "/company/imports/onboarding/",
-        _book(
-            [
-                {"account": "0199004", "customer": "杨善洲", "id_number": MISTYPED, "unit": "1-104"},
-            ]
-        ),
-        f"{MISTYPED}.csv",
-    )
+    _onboard(clerk, [
+        {"account": "0199001", "customer": "孔繁森", "id_number": BOOK[0], "unit": "1-101"},
+        {"account": "0199002", "customer": "焦裕禄", "id_number": BOOK[1], "unit": "1-102"},
+        {"account": "0199003", "customer": "谷文昌", "id_number": BOOK[2], "unit": "1-103"},
+    ])
+    refused = _upload(clerk, "/company/imports/onboarding/", _book([
+        {"account": "0199004", "customer": "杨善洲", "id_number": MISTYPED, "unit": "1-104"},
+    ]), f"{MISTYPED}.csv")
     with on_commit(execute=True):
-        _onboard(
-            _client(users["clerk2"]),
-            [{"account": "0299001", "customer": "王进喜", "id_number": BOOK2, "unit": "2-201"}],
-        )
+        _onboard(_client(users["clerk2"]), [
+            {"account": "0299001", "customer": "王进喜", "id_number": BOOK2, "unit": "2-201"}
+        ])
     transferred = Account.objects.filter(company=demo1, customer__user__isnull=True).order_by("number")[6]
     response = clerk.post(
         f"/company/accounts/{transferred.number}/",
@@ -180,20 +160,13 @@ def seed(on_commit) -> Seeded:
     resident = users["resident"]
     homes = list(Account.objects.filter(customer__user=resident, company=demo1).order_by("number"))
     certificate = certificate_apply(
-        user=resident,
-        account_id=homes[1].pk,
-        kind=LowIncomeCertificate.Kind.DIBAO,
-        number="DB2019-0042",
-        valid_from=datetime.date(2019, 10, 1),
-        valid_until=datetime.date(2021, 6, 30),
+        user=resident, account_id=homes[1].pk, kind=LowIncomeCertificate.Kind.DIBAO, number="DB2019-0042",
+        valid_from=datetime.date(2019, 10, 1), valid_until=datetime.date(2021, 6, 30),
         upload=SimpleUploadedFile("低保证.pdf", PDF, "application/pdf"),
     )
     disputes = [
         dispute_file(
-            user=resident,
-            account_id=home.pk,
-            from_year=2019,
-            parts=[{"kind": "flat", "area": "70.00"}],
+            user=resident, account_id=home.pk, from_year=2019, parts=[{"kind": "flat", "area": "70.00"}],
             statement="房产证上的套内面积是 70 平方米。",
             documents=[SimpleUploadedFile("房产证.pdf", PDF, "application/pdf")],
         )
@@ -206,10 +179,7 @@ def seed(on_commit) -> Seeded:
         .first()
     )
     institution = institution_apply(
-        user=clerk1,
-        account_id=school.account_id,
-        category=school.category,
-        from_year=2020,
+        user=clerk1, account_id=school.account_id, category=school.category, from_year=2020,
         statement="教学楼全部自用，无出租。",
         documents=[SimpleUploadedFile("办学许可证.pdf", PDF, "application/pdf")],
     )
@@ -221,17 +191,12 @@ def seed(on_commit) -> Seeded:
     refunds_open_for_season(company=demo2, start_year=2019, user=users["manager2"])
     for number, user in (("0199001", clerk1), ("0299001", users["clerk2"])):
         payment_take(
-            account=Account.objects.get(number=number),
-            season_year=2020,
-            amount=Decimal("1680.00"),
-            channel="cash",
-            user=user,
+            account=Account.objects.get(number=number), season_year=2020, amount=Decimal("1680.00"),
+            channel="cash", user=user,
         )
     with on_commit(execute=True):
         notice_job = notices_start(
-            company=demo1,
-            start_year=2019,
-            user=clerk1,
+            company=demo1, start_year=2019, user=clerk1,
             building=Account.objects.get(number="0199001").premises.building,
         )
     claim = claim_submit(user=manager1, claim_id=claim_create(user=manager1, start_year=2019).id)
@@ -239,10 +204,7 @@ def seed(on_commit) -> Seeded:
     market = Organisation.objects.get(code="SCJGJ")
     with on_commit(execute=True):  # the refunds opened above and never paid are overdue
         check = check_start(
-            bureau=market,
-            company=None,
-            start_year=2019,
-            deadline=datetime.date(2020, 6, 30),
+            bureau=market, company=None, start_year=2019, deadline=datetime.date(2020, 6, 30),
             user=users["market"],
         )
     finding = check.findings.order_by("pk").first()
@@ -260,9 +222,7 @@ def seed(on_commit) -> Seeded:
             "receipt": Receipt.objects.filter(payment__account__company=company).order_by("-pk").first().pk,
             "refund": Refund.objects.filter(account__company=company).order_by("pk").first().pk,
             "import": ImportBatch.objects.filter(company=company, kind=ImportBatch.Kind.ONBOARDING)
-            .order_by("pk")
-            .first()
-            .pk,
+            .order_by("pk").first().pk,
             "job": Job.objects.filter(company=company).order_by("-pk").first().pk,
             "fee": ConnectionFee.objects.filter(company=company).order_by("pk").first().pk,
         }
@@ -286,10 +246,9 @@ def seed(on_commit) -> Seeded:
         "home": homes[0].number,
         "id_customer": Customer.objects.get(id_number_hash=identity.fingerprint(BOOK[0])).pk,
     }
-    numbers = {
-        identity.reveal(c)
-        for c in Customer.objects.exclude(id_number_cipher="").values_list("id_number_cipher", flat=True)
-    }
+    numbers = {identity.reveal(c) for c in Customer.objects.exclude(id_number_cipher="").values_list(
+        "id_number_cipher", flat=True
+    )}
     numbers |= {*BOOK, BOOK2, TRANSFER, UNMATCHED, PREVIEWED, MISTYPED}
     assert AreaDispute.objects.count() >= 2
     return Seeded(numbers=numbers, users=users, token_key=key, samples=samples, common=common)

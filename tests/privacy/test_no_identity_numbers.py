@@ -42,9 +42,8 @@ def county(db, django_capture_on_commit_callbacks, settings, tmp_path):
 def roles(county) -> list[tuple[str, str, object, str]]:
     """(name, kind, user or None, company code whose samples fill the routes) for every crawl."""
     civil = set(
-        Membership.objects.filter(organisation__duties__duty=Duty.ELIGIBILITY_CIVIL_AFFAIRS).values_list(
-            "user__username", flat=True
-        )
+        Membership.objects.filter(organisation__duties__duty=Duty.ELIGIBILITY_CIVIL_AFFAIRS)
+        .values_list("user__username", flat=True)
     )
     assert civil == {"civil"}, civil
     found = [("anonymous", "anonymous", None, "DEMO1"), ("token", "token", None, "DEMO1")]
