@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "heating",
     "subsidy",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ BUREAU_LANDINGS = [
     "heating.selectors.disputes.bureau_landing_waiting",
     "heating.selectors.institutions.bureau_landing_waiting",
     "subsidy.landing.bureau_landing",
+    "supervision.landing.bureau_landing",
     "heating.selectors.disputes.bureau_landing",
     "heating.selectors.lowincome.bureau_landing",
     "heating.selectors.institutions.bureau_landing",

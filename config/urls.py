@@ -110,6 +110,7 @@ urlpatterns = [
     path(
         "bureau/prices/whatif/<int:pk>/whatif.xlsx", whatif.whatif_export, {"fmt": "xlsx"}, name="whatif-xlsx"
     ),
+    path("supervision/", include("supervision.urls")),
     path("company/tokens/", tokens.token_list, name="tokens"),
     path("company/tokens/new/", tokens.token_create, name="token-create"),
     path("company/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from .test_i18n import read_po
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ("config", "heating", "subsidy", "templates", "static", "locale", "manage.py")
+SOURCES = ("config", "heating", "subsidy", "supervision", "templates", "static", "locale", "manage.py")
 
 
 def _messages(po: Path) -> set[tuple[str | None, str]]:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('heating', '0031_payment_orders'),
+        ('heating', '0033_organisation_duty_price_policy'),
     ]
 
     operations = [

@@ -62,6 +62,14 @@ PK_SAMPLE = {
     "whatif-progress": "whatif",
     "whatif-csv": "whatif",
     "whatif-xlsx": "whatif",
+    "supervision-check": "compliance_check",
+    "supervision-check-progress": "compliance_check",
+    "supervision-findings-csv": "compliance_check",
+    "supervision-findings-xlsx": "compliance_check",
+    "supervision-report": "compliance_check",
+    "supervision-case-new": "compliance_check",
+    "supervision-case": "compliance_case",
+    "supervision-case-step": "compliance_case",
 }
 # Routes visited once more with another sample: a refused import, a roster previewed and not
 # committed, a dispute not yet answered, a notices job.

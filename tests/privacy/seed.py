@@ -49,6 +49,8 @@ from heating.services.refunds import refunds_open_for_season
 from subsidy.models import ConnectionFee
 from subsidy.services.claims import claim_create, claim_submit
 from subsidy.services.whatif import whatif_start
+from supervision.services.cases import case_open
+from supervision.services.check_job import check_start
 from tests.factories import id_number
 from tests.subsidy_whatif.helpers import draft_of, in_force
 from tests.uploads import PDF
@@ -244,6 +246,14 @@ def seed(on_commit) -> Seeded:
             bureau=Organisation.objects.get(code="FGJ"),
             user=users["ndrc"],
         )
+    market = Organisation.objects.get(code="SCJGJ")
+    with on_commit(execute=True):  # the refunds opened above and never paid are overdue
+        check = check_start(
+            bureau=market, company=None, start_year=2019, deadline=datetime.date(2020, 6, 30),
+            user=users["market"],
+        )
+    finding = check.findings.order_by("pk").first()
+    case = case_open(bureau=market, check=check, finding_ids=[finding.pk], text="立案", user=users["market"])
 
     samples = {}
     for company, number in ((demo1, "0199001"), (demo2, "0299001")):
@@ -272,6 +282,8 @@ def seed(on_commit) -> Seeded:
     common = {
         "claim": claim.pk,
         "whatif": whatif.pk,
+        "compliance_check": check.pk,
+        "compliance_case": case.pk,
         "refused_import": refused,
         "notice_job": notice_job.pk,
         "token": token.pk,
