@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from heating.models import Account, PaymentNotification, PaymentOrder, ProviderAccount
 from heating.payments.config import merchant_config
-from heating.payments.providers import AlreadyPaid, NotificationRefused, TradeStatus, provider_get
+from heating.payments.providers import AlreadyPaid, NotificationRefused, Payer, TradeStatus, provider_get
 from heating.selectors.ledger import ZERO, balance, money_held, prepayments_due
 from heating.services.payments import payment_record
 
@@ -47,9 +47,12 @@ class CreatedOrder:
     pay: dict  # what the payer's page needs, from the provider
 
 
-def order_create(*, account: Account, season_year: int, purpose: str, provider: str) -> CreatedOrder:
+def order_create(
+    *, account: Account, season_year: int, purpose: str, provider: str, payer: Payer | None = None
+) -> CreatedOrder:
     """A new order for one payment attempt, its amount fixed from the ledger (never from the browser),
-    then opened with the provider (outside the transaction: a provider call holds no lock)."""
+    then opened with the provider (outside the transaction: a provider call holds no lock). `payer`
+    picks phone or desktop payment (heating.payments.providers.Payer)."""
     backend = provider_get(provider)
     merchant = ProviderAccount.objects.filter(
         company_id=account.company_id, provider=provider, active=True
@@ -77,6 +80,7 @@ def order_create(*, account: Account, season_year: int, purpose: str, provider: 
         out_trade_no=order.out_trade_no,
         amount=order.amount,
         description=f"{account.number} {season_year}",
+        payer=payer,
     )
     return CreatedOrder(order=order, pay=pay)
 
