@@ -304,7 +304,9 @@ class AlipayGateway:
         text = f'{{"{method.replace(".", "_")}_response":{inner},"sign":"{signature}"}}'
         headers = email.message.Message()
         headers["Content-Type"] = "application/json;charset=utf-8"
-        return urllib.response.addinfourl(io.BytesIO(text.encode()), headers, req.full_url, 200)
+        response = urllib.response.addinfourl(io.BytesIO(text.encode()), headers, req.full_url, 200)
+        response.msg = "OK"
+        return response
 
     def pay(self, out_trade_no: str) -> bytes:
         """The payer pays: the trade is paid, and the notification Alipay posts about it."""
