@@ -168,3 +168,14 @@ def test_an_unknown_provider_is_not_found_and_the_sandbox_not_editable(manager_c
     assert manager_client.post(edit("nosuch"), {}).status_code == 404
     assert manager_client.post(edit("sandbox"), {}).status_code == 404
     assert manager_client.get(edit("wechat")).status_code == 405
+
+
+def test_the_admin_shows_the_masked_secrets_and_never_the_keys(admin_client, keys):
+    account = WeChatServer(keys).merchant()
+
+    response = admin_client.get(reverse("admin:heating_provideraccount_change", args=[account.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200 and account.secrets_masked in page
+    assert private_pem(keys["merchant"]).splitlines()[5] not in page and APIV3 not in page
+    assert account.secrets_cipher not in page
