@@ -61,6 +61,9 @@ def yuan(total) -> Decimal:
 
 
 def client(config: MerchantConfig, pay_type: WeChatPayType = WeChatPayType.NATIVE) -> WeChatPay:
+    if not (config.public_key and config.public_key_id):
+        # Without them the SDK's constructor would download platform certificates.
+        raise ProviderError("WeChat Pay: the merchant has no WeChat Pay public key and id")
     return WeChatPay(
         wechatpay_type=pay_type,
         mchid=config.merchant_id,

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from heating.models import Account, PaymentNotification, PaymentOrder, ProviderAccount
 from heating.payments.config import merchant_config
-from heating.payments.providers import AlreadyPaid, NotificationRefused, Payer, TradeStatus, provider_get
+from heating.payments.providers import (
+    AlreadyPaid,
+    NotificationRefused,
+    Payer,
+    ProviderError,
+    TradeStatus,
+    provider_get,
+)
 from heating.selectors.ledger import ZERO, balance, money_held, prepayments_due
 from heating.services.payments import payment_record
 
@@ -193,11 +200,16 @@ def _merchant(order: PaymentOrder):
 
 def orders_query_open(*, now: datetime.datetime | None = None) -> list[int]:
     """Ask the provider about orders open longer than ORDER_QUERY_AFTER_MINUTES whose notification
-    never came; apply those it says were paid. The ids applied."""
+    never came; apply those it says were paid (a provider that fails is asked again next run). The
+    ids applied."""
     applied = []
     for order in _open_before(settings.ORDER_QUERY_AFTER_MINUTES, now or timezone.now()):
         backend, config = _merchant(order)
-        status = backend.query_order(config, order.out_trade_no)
+        try:
+            status = backend.query_order(config, order.out_trade_no)
+        except ProviderError as error:
+            log.warning("order %s not queried: %s", order.pk, error)
+            continue
         if status.state == TradeStatus.PAID and _apply_status(order, status) == Verdict.APPLIED:
             applied.append(order.pk)
     return applied
@@ -213,7 +225,14 @@ def orders_close_expired(*, now: datetime.datetime | None = None) -> list[int]:
         try:
             backend.close_order(config, order.out_trade_no)
         except AlreadyPaid:
-            _apply_status(order, backend.query_order(config, order.out_trade_no))
+            try:
+                _apply_status(order, backend.query_order(config, order.out_trade_no))
+            except ProviderError as error:
+                log.warning("paid order %s not queried: %s", order.pk, error)
+            continue
+        except ProviderError as error:
+            # Left open: the next run asks again; one provider down stops no other order.
+            log.warning("order %s not closed: %s", order.pk, error)
             continue
         with transaction.atomic():
             locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)

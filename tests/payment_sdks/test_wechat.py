@@ -12,6 +12,7 @@ from heating.models import LedgerEntry, Payment, PaymentNotification, PaymentOrd
 from heating.payments.config import merchant_config
 from heating.payments.providers import Payer, ProviderError, TradeStatus, provider_get
 from heating.services.orders import order_create, orders_close_expired, orders_query_open
+from tests.orders.helpers import new_order, sandbox_company
 
 from .servers import SEASON, WeChatServer, account_owing
 
@@ -236,3 +237,26 @@ def test_a_refund_names_the_order_total_in_fen(wechat_server, merchant, order):
     assert data["amount"] == {"refund": 1650, "total": 201600, "currency": "CNY"}
     assert data["out_refund_no"] == "RF1" and data["out_trade_no"] == order.out_trade_no
     assert wechat_server.trades[order.out_trade_no]["state"] == "REFUND"
+
+
+def test_a_merchant_without_the_wechat_pay_public_key_never_reaches_the_sdk(wechat_server, merchant):
+    merchant.public_key_id = ""
+    merchant.save()
+    account = account_owing(merchant.company)
+
+    with pytest.raises(ProviderError):
+        order_create(account=account, season_year=SEASON, purpose="prepayment", provider="wechat")
+
+    assert wechat_server.requests == []
+
+
+def test_a_provider_that_fails_stops_no_other_order(wechat_server, merchant, order, settings, keys):
+    settings.ORDER_QUERY_AFTER_MINUTES = settings.ORDER_TIMEOUT_MINUTES = 0
+    sandbox_order = new_order(sandbox_company(code="SBX1")[1])
+    wechat_server.forge_answers = True
+
+    assert orders_query_open() == []
+    assert orders_close_expired() == [sandbox_order.pk]
+
+    order.refresh_from_db()
+    assert order.state == PaymentOrder.State.CREATED
