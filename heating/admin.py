@@ -38,6 +38,7 @@ from heating.models import (
     Payment,
     Premises,
     PricePolicy,
+    ProviderAccount,
     Reading,
     ReadingLimits,
     Receipt,
@@ -428,6 +429,21 @@ class ApiTokenAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
 
     list_display = ["name", "company", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = [COMPANY]
+
+
+@admin.register(ProviderAccount)
+class ProviderAccountAdmin(WrittenElsewhere, PortalAdmin, admin.ModelAdmin):
+    """Entered by the company's manager on 支付商户, where the secrets are encrypted; here only their
+    masked fingerprints are shown, never the secrets."""
+
+    list_display = ["company", "provider", "merchant_id", "app_id", "active", "secrets_masked"]
+    list_filter = [COMPANY, "provider", "active"]
+    list_select_related = ["company"]
+    fields = [
+        "company", "provider", "merchant_id", "app_id", "public_key_id", "cert_serial_no", "public_key",
+        "active", "secrets_masked",
+    ]
+    readonly_fields = ["secrets_masked"]
 
 
 @admin.register(ImportBatch)

@@ -23,6 +23,7 @@ from heating.models import (
     ReadingLimits,
     Season,
 )
+from heating.payments import sandbox
 from heating.services.accounts import account_transfer
 from heating.services.activation import activation_code_issue
 from heating.services.payments import payment_record
@@ -81,6 +82,7 @@ def one_of_everything():
     Group.objects.create(name="抄表员")
     ApiToken.issue(company=company, name="reader", created_by=membership.user)
     ReadingLimits.objects.create(company=company)
+    sandbox.account_create(company=company)
     ImportBatch.objects.create(
         company=company,
         kind=ImportBatch.Kind.READINGS,
@@ -155,7 +157,7 @@ def test_every_registered_models_changelist_and_add_page_open(
     written_elsewhere = (
         "apitoken", "importbatch", "reading", "accountholder", "job", "statement", "ledgerentry", "refund",
         "receipt", "receiptvoid", "seasontotals", "activationcode", "costdeclaration", "connectionfee",
-        "claim", "claimversion", "claimadjustment", "claimevent", "areadecision",
+        "claim", "claimversion", "claimadjustment", "claimevent", "areadecision", "provideraccount",
     )
     assert add.status_code == (403 if model_name in written_elsewhere else 200)
 

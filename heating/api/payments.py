@@ -24,6 +24,8 @@ def _answer(provider: str, ok: bool) -> HttpResponse:
     if backend is None:
         return JsonResponse({"code": "FAIL"}, status=404)
     status, body = backend.ack(ok)
+    if isinstance(body, str):
+        return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
     return JsonResponse(body, status=status)
 
 

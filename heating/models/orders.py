@@ -14,14 +14,18 @@ from .payments import Payment
 class ProviderAccount(models.Model):
     """A company's merchant account with one payment provider. Secrets (private keys, API keys) are
     stored encrypted (heating.payments.config) and shown only as `secrets_masked`; the public key
-    that verifies the provider's notifications is not secret."""
+    that verifies the provider's notifications, its id and the certificate serial are not secret.
+    `merchant_id` is WeChat Pay's 商户号 or Alipay's PID (seller id); `app_id` either's APPID."""
 
     company = models.ForeignKey(
         Organisation, models.PROTECT, related_name="provider_accounts", verbose_name=_("供热企业")
     )
     provider = models.CharField(_("支付渠道"), max_length=20)
     merchant_id = models.CharField(_("商户号"), max_length=64)
+    app_id = models.CharField(_("应用 ID"), max_length=64, blank=True)
     public_key = models.TextField(_("验签公钥"), blank=True)
+    public_key_id = models.CharField(_("验签公钥 ID"), max_length=64, blank=True)
+    cert_serial_no = models.CharField(_("商户证书序列号"), max_length=64, blank=True)
     secrets_cipher = models.TextField(_("密钥（加密）"), blank=True, editable=False)
     secrets_masked = models.CharField(_("密钥"), max_length=200, blank=True, editable=False)
     active = models.BooleanField(_("启用"), default=True)

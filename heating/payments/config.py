@@ -32,4 +32,7 @@ def merchant_config(account: ProviderAccount) -> MerchantConfig:
         merchant_id=account.merchant_id,
         public_key=account.public_key,
         secrets=secrets,
+        app_id=account.app_id,
+        public_key_id=account.public_key_id,
+        cert_serial_no=account.cert_serial_no,
     )

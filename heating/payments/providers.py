@@ -3,7 +3,11 @@
 A provider turns our order into its own request, checks its own signatures and answers in its own
 format; it never touches our orders or the ledger (heating.services.orders does). WeChat Pay and
 Alipay fit the same shape: `notification_merchant` picks the merchant configuration that verifies a
-notification (WeChat: the platform certificate's serial; Alipay: the app id in the body)."""
+notification (WeChat: the platform public key's id in the Wechatpay-Serial header; Alipay: the
+seller id in the body).
+
+`create_order` answers what the payer's page needs, with exactly one of: `code_url` (shown as a QR
+code on a desktop), `h5_url` or `pay_url` (the phone, or the desktop's browser, is sent there)."""
 
 import datetime
 from abc import ABC, abstractmethod
@@ -20,6 +24,24 @@ class MerchantConfig:
     merchant_id: str
     public_key: str
     secrets: dict = field(repr=False)
+    app_id: str = ""
+    # WeChat Pay: the id of the platform public key (the Wechatpay-Serial it signs with) and the
+    # serial of the merchant's own API certificate.
+    public_key_id: str = ""
+    cert_serial_no: str = ""
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Where the payer pays from: `scene` PHONE (WeChat H5, Alipay wap) or DESKTOP (WeChat Native QR
+    code, Alipay page); WeChat H5 wants the payer's IP address; `return_url` is where the provider's
+    page sends the payer back to."""
+
+    PHONE, DESKTOP = "phone", "desktop"
+
+    scene: str = DESKTOP
+    client_ip: str = ""
+    return_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,10 @@ class AlreadyPaid(Exception):
     """The provider will not close an order that was paid."""
 
 
+class ProviderError(Exception):
+    """The provider refused a request or could not be reached; the message never holds a secret."""
+
+
 class Provider(ABC):
     name: str
     # The Payment.Channel a paid order is recorded under.
@@ -65,9 +91,15 @@ class Provider(ABC):
 
     @abstractmethod
     def create_order(
-        self, config: MerchantConfig, *, out_trade_no: str, amount: Decimal, description: str
+        self,
+        config: MerchantConfig,
+        *,
+        out_trade_no: str,
+        amount: Decimal,
+        description: str,
+        payer: Payer | None = None,
     ) -> dict:
-        """Open the order with the provider; what the payer's page needs to pay it."""
+        """Open the order with the provider; what the payer's page needs to pay it (no payer: DESKTOP)."""
 
     @abstractmethod
     def notification_merchant(self, headers: Mapping[str, str], body: bytes) -> str:
@@ -93,8 +125,9 @@ class Provider(ABC):
     ) -> None: ...
 
     @abstractmethod
-    def ack(self, ok: bool) -> tuple[int, dict]:
-        """The HTTP status and JSON body the provider expects in answer to a notification."""
+    def ack(self, ok: bool) -> tuple[int, dict | str]:
+        """The HTTP status and body the provider expects in answer to a notification: a dict is
+        answered as JSON, a str as plain text."""
 
 
 PROVIDERS: dict[str, Provider] = {}
@@ -107,6 +140,14 @@ def register(provider: Provider) -> Provider:
 
 def provider_get(name: str) -> Provider | None:
     # Importing the modules registers them; here so callers need only this module.
-    from heating.payments import sandbox  # noqa: F401
+    from heating.payments import alipay, sandbox, wechat  # noqa: F401
 
     return PROVIDERS.get(name)
+
+
+def notify_url(name: str) -> str:
+    """The address a provider sends its notifications to (POST /api/v1/payments/notify/<name>/)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.PORTAL_BASE_URL + reverse("api-payment-notify", args=[name])

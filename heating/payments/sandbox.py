@@ -29,6 +29,7 @@ from .providers import (
     MerchantConfig,
     Notice,
     NotificationRefused,
+    Payer,
     Provider,
     TradeStatus,
     register,
@@ -122,7 +123,13 @@ class Sandbox(Provider):
     channel = Payment.Channel.SANDBOX
 
     def create_order(
-        self, config: MerchantConfig, *, out_trade_no: str, amount: Decimal, description: str
+        self,
+        config: MerchantConfig,
+        *,
+        out_trade_no: str,
+        amount: Decimal,
+        description: str,
+        payer: Payer | None = None,
     ) -> dict:
         SandboxTrade.objects.get_or_create(
             out_trade_no=out_trade_no, defaults={"merchant_id": config.merchant_id, "amount": amount}

@@ -30,9 +30,13 @@ def payment_purpose(*, settled: bool) -> str:
 
 
 def returning_order(user, text: str) -> PaymentOrder | None:
-    """The resident's own open order named by `?order=` on the way back from paying, if any."""
+    """The resident's own open order named by `?order=` on the way back from paying, if any:
+    `?order=latest` (where a provider's page sends the payer back to) is their newest open order."""
+    orders = PaymentOrder.objects.filter(
+        state=PaymentOrder.State.CREATED, account__in=resident_accounts(user)
+    )
+    if text == "latest":
+        return orders.order_by("-created_at").first()
     if not (text.isascii() and text.isdigit() and len(text) <= 12):
         return None
-    return PaymentOrder.objects.filter(
-        pk=int(text), state=PaymentOrder.State.CREATED, account__in=resident_accounts(user)
-    ).first()
+    return orders.filter(pk=int(text)).first()

@@ -24,7 +24,7 @@ def activation_url(account, code: str) -> str:
     return f"{settings.PORTAL_BASE_URL}/activate/?{query}"
 
 
-def _qr_svg(url: str) -> str:
+def qr_svg(url: str) -> str:
     import segno
 
     return segno.make(url, error="m", micro=False).svg_inline(scale=4, border=4, omitsize=False)
@@ -39,7 +39,7 @@ def notices_pdf(*, accounts, start_year: int, user=None) -> tuple[bytes, int]:
             continue
         code = activation_code_issue(notice.account, user)
         url = activation_url(notice.account, code)
-        pages.append({"notice": notice, "code": code, "url": url, "qr": _qr_svg(url)})
+        pages.append({"notice": notice, "code": code, "url": url, "qr": qr_svg(url)})
     for page in pages:
         page["address"] = premises_address(page["notice"].account.premises)
     html = render_to_string(

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from heating.models import Account, PaymentNotification, PaymentOrder, ProviderAccount
 from heating.payments.config import merchant_config
-from heating.payments.providers import AlreadyPaid, NotificationRefused, TradeStatus, provider_get
+from heating.payments.providers import (
+    AlreadyPaid,
+    NotificationRefused,
+    Payer,
+    ProviderError,
+    TradeStatus,
+    provider_get,
+)
 from heating.selectors.ledger import ZERO, balance, money_held, prepayments_due
 from heating.services.payments import payment_record
 
@@ -53,9 +60,12 @@ def _open_order(account: Account, season_year: int, purpose: str) -> PaymentOrde
     ).first()
 
 
-def order_create(*, account: Account, season_year: int, purpose: str, provider: str) -> CreatedOrder:
+def order_create(
+    *, account: Account, season_year: int, purpose: str, provider: str, payer: Payer | None = None
+) -> CreatedOrder:
     """The order for one payment attempt, its amount fixed from the ledger (never from the browser),
-    then opened with the provider (outside the transaction: a provider call holds no lock).
+    then opened with the provider (outside the transaction: a provider call holds no lock). `payer`
+    picks phone or desktop payment (heating.payments.providers.Payer).
 
     An account has at most one open order per season and purpose (a partial unique index): the open
     one is reused when it is for the same provider and amount, and closed first otherwise."""
@@ -98,6 +108,7 @@ def order_create(*, account: Account, season_year: int, purpose: str, provider: 
         out_trade_no=order.out_trade_no,
         amount=order.amount,
         description=f"{account.number} {season_year}",
+        payer=payer,
     )
     return CreatedOrder(order=order, pay=pay)
 
@@ -210,11 +221,16 @@ def _merchant(order: PaymentOrder):
 
 def orders_query_open(*, now: datetime.datetime | None = None) -> list[int]:
     """Ask the provider about orders open longer than ORDER_QUERY_AFTER_MINUTES whose notification
-    never came; apply those it says were paid. The ids applied."""
+    never came; apply those it says were paid (a provider that fails is asked again next run). The
+    ids applied."""
     applied = []
     for order in _open_before(settings.ORDER_QUERY_AFTER_MINUTES, now or timezone.now()):
         backend, config = _merchant(order)
-        status = backend.query_order(config, order.out_trade_no)
+        try:
+            status = backend.query_order(config, order.out_trade_no)
+        except ProviderError as error:
+            log.warning("order %s not queried: %s", order.pk, error)
+            continue
         if status.state == TradeStatus.PAID and _apply_status(order, status) == Verdict.APPLIED:
             applied.append(order.pk)
     return applied
@@ -227,7 +243,14 @@ def order_close(order: PaymentOrder, *, now: datetime.datetime | None = None) ->
     try:
         backend.close_order(config, order.out_trade_no)
     except AlreadyPaid:
-        _apply_status(order, backend.query_order(config, order.out_trade_no))
+        try:
+            _apply_status(order, backend.query_order(config, order.out_trade_no))
+        except ProviderError as error:
+            log.warning("paid order %s not queried: %s", order.pk, error)
+        return False
+    except ProviderError as error:
+        # Left open: the next run asks again; one provider down stops no other order.
+        log.warning("order %s not closed: %s", order.pk, error)
         return False
     with transaction.atomic():
         locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)

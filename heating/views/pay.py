@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from heating.models import PaymentOrder, ProviderAccount
 from heating.models.policy import season_name
 from heating.payments import sandbox
+from heating.payments.providers import Payer, ProviderError
 from heating.selectors.orders import online_providers, payment_purpose
 from heating.selectors.scope import resident_order_or_404, resident_payment_or_404
+from heating.services.notices import qr_svg
 from heating.services.orders import CreatedOrder, notification_apply, order_amount, order_create
 from heating.services.receipts import receipt_issue
 
@@ -31,11 +33,30 @@ def _bill_url(order: PaymentOrder) -> str:
     return reverse("resident-bill", args=[account.company.code, account.number, season])
 
 
-def _pay_step(created: CreatedOrder):
-    """Where the payer pays: the sandbox's cashier page, or the address a provider's order gave."""
+def _payer(request, bill_url: str) -> Payer:
+    """Phone or desktop by the browser's own word; the provider's page sends the payer back to the
+    bill, which then asks the provider about their newest open order."""
+    phone = "Mobi" in request.headers.get("User-Agent", "")
+    return Payer(
+        scene=Payer.PHONE if phone else Payer.DESKTOP,
+        client_ip=request.META.get("REMOTE_ADDR", ""),
+        return_url=request.build_absolute_uri(bill_url) + "?order=latest",
+    )
+
+
+def _pay_step(request, created: CreatedOrder):
+    """Where the payer pays: the sandbox's cashier page, a WeChat Pay QR code to scan (Native, on a
+    desktop), or the provider's page (WeChat H5, Alipay)."""
     if created.order.provider == sandbox.NAME:
         return redirect("sandbox-cashier", pk=created.order.pk)
-    url = created.pay.get("redirect_url", "")
+    if created.pay.get("code_url"):
+        context = {
+            "order": created.order,
+            "qr": qr_svg(created.pay["code_url"]),
+            "bill": _bill_url(created.order),
+        }
+        return render(request, "heating/resident/pay_qr.html", context)
+    url = created.pay.get("h5_url") or created.pay.get("pay_url") or ""
     if not url.startswith("https://"):
         raise ValidationError(_("该支付方式暂不支持在本页面支付，请选择其他方式。"), code="no_pay_step")
     return redirect(url)
@@ -61,11 +82,17 @@ def pay_confirm(request, company, number, season):
         else:
             try:
                 created = order_create(
-                    account=account, season_year=page.season_year, purpose=purpose, provider=chosen
+                    account=account,
+                    season_year=page.season_year,
+                    purpose=purpose,
+                    provider=chosen,
+                    payer=_payer(request, reverse("resident-bill", args=[company, number, season])),
                 )
-                return _pay_step(created)
+                return _pay_step(request, created)
             except ValidationError as refused:
                 error = "；".join(refused.messages)
+            except ProviderError:
+                error = _("支付渠道暂时无法受理，请稍后再试或到营业厅缴费。")
     context = {
         "page": page,
         "account": account,

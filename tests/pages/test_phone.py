@@ -84,6 +84,8 @@ def pages_of(county):
         ("manager", "/company/tokens/", 200, True),
         ("manager", f"/company/tokens/{county.token.pk}/revoke/", 200, True),
         ("manager", "/company/tokens/new/", 405, True),
+        ("manager", "/company/payments/providers/", 200, True),
+        ("clerk", "/company/payments/providers/", 403, True),
         ("manager", "/company/refunds/?season=2019-2020", 200, True),
         ("manager", "/company/settlement/", 200, True),
         ("manager", "/company/settlement/resettle/?season=2019-2020", 200, True),
