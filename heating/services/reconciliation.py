@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from heating.imports.common import LOCAL_TZ
 from heating.models import (
     BankCollection,
+    LedgerEntry,
     Mismatch,
     Organisation,
     PaymentNotification,
@@ -69,12 +70,21 @@ def _memo(reconciliation: Reconciliation, reason: str) -> str:
     return f"对账 {reconciliation.day:%Y-%m-%d} {reconciliation.get_source_display()}：{reason}"[:200]
 
 
+def _reversed(payment_id: int) -> bool:
+    return LedgerEntry.objects.filter(payment_id=payment_id, kind=LedgerEntry.Kind.REVERSAL).exists()
+
+
 def _record(mismatch: Mismatch, *, memo: str, user):
     """The payment the provider saw: through the order's locked path while the order is open (a
     notification arriving too then finds it paid); otherwise straight into the ledger."""
     reconciliation = mismatch.reconciliation
     channel = CHANNELS[reconciliation.source]
     order = mismatch.order
+    if order is not None:
+        # Locked before it is looked at: a notification for it now waits, then finds it paid.
+        order = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+        if order.state == PaymentOrder.State.PAID and not _reversed(order.payment_id):
+            return order.payment  # paid meanwhile (its notification or query came): nothing more
     if order is not None and order.state == PaymentOrder.State.CREATED:
         paid_at = datetime.datetime.combine(mismatch.occurred_on, datetime.time(12), tzinfo=LOCAL_TZ)
         try:
