@@ -55,6 +55,8 @@ PK_SAMPLE = {
     "subsidy-cost-file": "fee",  # no cost attachment in the demo: a 404, still a visit
     "subsidy-fee-correct": "fee",
     "api-claim": "claim",
+    "reconciliation-day": "reconciliation",
+    "mismatch-resolve": "mismatch",
 }
 # Routes visited once more with another sample: a refused import, a roster previewed and not
 # committed, a dispute not yet answered, a notices job.

@@ -19,6 +19,7 @@ from django.test import Client
 
 from heating import identity
 from heating.imports.onboarding import COLUMNS
+from heating.imports.reconciliation import import_statement_file
 from heating.models import (
     Account,
     ApiToken,
@@ -35,6 +36,7 @@ from heating.models import (
     Organisation,
     Reading,
     Receipt,
+    Reconciliation,
     Refund,
     Statement,
 )
@@ -200,6 +202,15 @@ def seed(on_commit) -> Seeded:
     claim = claim_submit(user=manager1, claim_id=claim_create(user=manager1, start_year=2019).id)
     token, key = ApiToken.issue(company=demo1, name="远传抄表系统", created_by=manager1)
 
+    reconciled = {}
+    for company, number, user in ((demo1, "0199001", clerk1), (demo2, "0299001", users["clerk2"])):
+        statement = f"户号,金额,银行流水号,入账日期\n{number},1680.00,RECON{number},2020-11-20\n".encode()
+        result = import_statement_file(
+            company=company, user=user, file_name="bank.csv", data=statement, commit=True
+        )
+        assert result.committed, result.errors
+        reconciled[company.code] = Reconciliation.objects.get(batch=result.batch)
+
     samples = {}
     for company, number in ((demo1, "0199001"), (demo2, "0299001")):
         statement = Statement.objects.filter(account__company=company).order_by("pk").first()
@@ -215,6 +226,8 @@ def seed(on_commit) -> Seeded:
             .order_by("pk").first().pk,
             "job": Job.objects.filter(company=company).order_by("-pk").first().pk,
             "fee": ConnectionFee.objects.filter(company=company).order_by("pk").first().pk,
+            "reconciliation": reconciled[company.code].pk,
+            "mismatch": reconciled[company.code].mismatches.get().pk,
         }
     common = {
         "claim": claim.pk,
