@@ -138,7 +138,7 @@ def mismatch_resolve(*, company, mismatch_id: int, action: str, reason: str, use
         raise ValidationError({"reason": _("原因最多 200 个字。")})
     with transaction.atomic():
         mismatch = (
-            Mismatch.objects.select_for_update()
+            Mismatch.objects.select_for_update(of=("self",))
             .select_related("reconciliation", "order", "payment__account", "account")
             .get(pk=mismatch_id, reconciliation__company=company)
         )
