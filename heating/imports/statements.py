@@ -285,10 +285,11 @@ def statement_read(file_name: str, data: bytes) -> Statement:
             if "表头" in str(refusal) or "必填列" in str(refusal):
                 raise FileRefused(NOT_RECOGNISED) from None
             raise
-    return Statement(source=source, rows=rows, day=_statement_day(rows, errors), errors=errors)
+    day = _statement_day(rows, errors, column="paid_on" if source == BANK else "time")
+    return Statement(source=source, rows=rows, day=day, errors=errors)
 
 
-def _statement_day(rows: list[StatementRow], errors: Errors) -> datetime.date | None:
+def _statement_day(rows: list[StatementRow], errors: Errors, *, column: str) -> datetime.date | None:
     paid = [row for row in rows if not row.refund]
     if not paid:
         if not errors:
@@ -297,5 +298,5 @@ def _statement_day(rows: list[StatementRow], errors: Errors) -> datetime.date | 
     day = paid[0].day
     for row in paid:
         if row.day != day:
-            errors.add(row.number, "time" if row.account == "" else "paid_on", OTHER_DAY)
+            errors.add(row.number, column, OTHER_DAY)
     return day
