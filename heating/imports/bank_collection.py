@@ -133,7 +133,7 @@ def _account(text: str) -> str:
     return text
 
 
-def _read_row(number: int, cells: dict, errors: Errors, today) -> Row | None:
+def collection_row(number: int, cells: dict, errors: Errors, today) -> Row | None:
     values, before = {}, errors.count
     readers = {
         "account": _account,
@@ -193,7 +193,7 @@ def _check(table, company) -> tuple[Plan, Errors]:
     rows, seen = [], set()
     for number, raw in zip(table.numbers, table.rows, strict=True):
         cells = {c.key: (raw[position[c.key]] if c.key in position else "") for c in COLUMNS}
-        row = _read_row(number, cells, errors, today)
+        row = collection_row(number, cells, errors, today)
         if row is None:
             continue
         if row.reference in seen:

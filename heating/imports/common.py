@@ -206,8 +206,11 @@ def batch_finish(batch: ImportBatch, errors: Errors, summary: dict, *, committed
         pending_save(batch.pk, data)
 
 
-def batch_lock_pending(batch: ImportBatch, kind: str, columns) -> tuple[ImportBatch, "Table | ImportResult"]:
-    """In the caller's transaction: lock a previewed batch of `kind` and read its kept file again.
+def batch_lock_pending(
+    batch: ImportBatch, kind: str, columns=None, *, read=None
+) -> tuple[ImportBatch, "Table | ImportResult"]:
+    """In the caller's transaction: lock a previewed batch of `kind` and read its kept file again
+    (with `read(file_name, data)` for a file that is not one table of `columns`).
 
     Returns the locked batch and its table, or, when the kept file is gone, the refused result.
     The kept file is removed once the transaction commits, whatever comes of it."""
@@ -216,7 +219,8 @@ def batch_lock_pending(batch: ImportBatch, kind: str, columns) -> tuple[ImportBa
         raise NotPending(batch.pk)
     transaction.on_commit(lambda pk=batch.pk: pending_discard(pk))
     try:
-        return batch, read_table(batch.file_name, pending_load(batch.pk), columns)
+        data = pending_load(batch.pk)
+        return batch, read(batch.file_name, data) if read else read_table(batch.file_name, data, columns)
     except (PendingMissing, FileRefused):
         errors = Errors()
         errors.add(None, "", "服务器上已找不到待导入的文件，请重新上传。")

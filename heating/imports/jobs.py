@@ -11,12 +11,14 @@ from .bank_collection import bank_collection_batch_commit
 from .common import NotPending
 from .onboarding import onboarding_batch_commit
 from .readings import readings_batch_commit
+from .reconciliation import statement_batch_commit
 
 KIND = "import_commit"
 COMMITS = {
     ImportBatch.Kind.READINGS: readings_batch_commit,
     ImportBatch.Kind.ONBOARDING: onboarding_batch_commit,
     ImportBatch.Kind.BANK_COLLECTION: bank_collection_batch_commit,
+    ImportBatch.Kind.STATEMENT: statement_batch_commit,
 }
 
 

@@ -23,6 +23,7 @@ from .payments import Payment
 from .policy import PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
 from .receipts import Receipt, ReceiptCounter, ReceiptVoid
+from .reconciliation import Mismatch, Reconciliation
 from .refunds import Refund
 from .season_totals import SeasonTotals
 from .statements import Statement
@@ -57,6 +58,7 @@ __all__ = [
     "Message",
     "MessageRead",
     "Membership",
+    "Mismatch",
     "SeasonTotals",
     "ServiceCounter",
     "Meter",
@@ -71,6 +73,7 @@ __all__ = [
     "PricePolicy",
     "Reading",
     "Receipt",
+    "Reconciliation",
     "ReceiptCounter",
     "ReceiptVoid",
     "Refund",

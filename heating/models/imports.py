@@ -13,6 +13,7 @@ class ImportBatch(models.Model):
         ONBOARDING = "onboarding", _("建档导入")
         LOW_INCOME_ROSTER = "low_income_roster", _("低保特困名册")
         BANK_COLLECTION = "bank_collection", _("银行代收")
+        STATEMENT = "statement", _("对账单")
 
     class Status(models.TextChoices):
         REJECTED = "rejected", _("有错误，未写入")

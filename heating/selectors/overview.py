@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from heating.models import ApiToken, ImportBatch, Membership, Organisation, Reading, Role
 from heating.models.policy import season_days, season_name
 from heating.selectors import season_overview as figures
+from heating.selectors.reconciliation import recent_reconciliations
 from heating.selectors.scope import resident_accounts
 
 RECENT_IMPORTS = 5
@@ -31,6 +32,7 @@ class CompanyOverview:
     unsettled: figures.Unsettled
     refunds: figures.Refunds
     takings: list
+    reconciliations: list
 
 
 def overview_season(company, today: datetime.date) -> int:
@@ -39,8 +41,9 @@ def overview_season(company, today: datetime.date) -> int:
 
 
 def company_overview(company, *, start_year: int, today: datetime.date) -> CompanyOverview:
-    """Nine queries whatever the company's size: the season's reading counts, the latest imports,
-    the live tokens, and the season's figures (heating.selectors.season_overview)."""
+    """Ten queries whatever the company's size: the season's reading counts, the latest imports,
+    the live tokens, the season's figures (heating.selectors.season_overview) and the last days'
+    reconciliations."""
     start, end = figures.season_window(start_year)
     counts = Reading.objects.filter(company=company, read_at__gte=start, read_at__lt=end).aggregate(
         readings=Count("id", filter=~Q(status=Reading.Status.VOID)),
@@ -67,6 +70,7 @@ def company_overview(company, *, start_year: int, today: datetime.date) -> Compa
         unsettled=figures.unsettled_accounts(company, start_year),
         refunds=figures.season_refunds(company, start_year),
         takings=figures.takings_on(company, today),
+        reconciliations=recent_reconciliations(company, today),
     )
 
 

@@ -120,9 +120,11 @@ class _Refused(Exception):
 
 
 def _order_pay(
-    order_id: int, *, transaction_id: str, amount: Decimal, paid_at: datetime.datetime | None
+    order_id: int, *, transaction_id: str, amount: Decimal, paid_at: datetime.datetime | None,
+    channel: str | None = None, user=None, memo: str = "",
 ) -> tuple[str, PaymentOrder]:
-    """Inside the caller's transaction: the order paid with its one payment, or why not."""
+    """Inside the caller's transaction: the order paid with its one payment, or why not. `channel`
+    for a provider whose module is not installed here (a reconciliation names it from the bill)."""
     order = PaymentOrder.objects.select_for_update().select_related("account").get(pk=order_id)
     if order.state in (PaymentOrder.State.PAID, PaymentOrder.State.REFUNDED):
         return Verdict.DUPLICATE, order
@@ -136,12 +138,39 @@ def _order_pay(
         season_year=order.season_year,
         amount=order.amount,
         paid_on=timezone.localdate(paid_at),
-        channel=provider_get(order.provider).channel,
+        channel=channel or provider_get(order.provider).channel,
         reference=transaction_id[:100],
+        user=user,
+        memo=memo,
     )
     order.pay(transaction_id=transaction_id, paid_at=paid_at, payment=payment)
     order.save()
     return Verdict.APPLIED, order
+
+
+class OrderRefused(Exception):
+    """A provider's statement says an order was paid, but the order cannot take it: the verdict."""
+
+    def __init__(self, verdict: str):
+        super().__init__(verdict)
+        self.verdict = verdict
+
+
+def order_pay_from_statement(
+    *, order: PaymentOrder, transaction_id: str, amount: Decimal, paid_at: datetime.datetime, channel: str,
+    user=None, memo: str = "",
+) -> tuple[str, PaymentOrder]:
+    """The daily reconciliation found the order paid at the provider and not in the ledger: pay it
+    through the same locked path as a notification, so a notification arriving too records nothing
+    more. In the caller's transaction; (applied or duplicate, the order), or OrderRefused."""
+    try:
+        with transaction.atomic():
+            return _order_pay(
+                order.pk, transaction_id=transaction_id, amount=amount, paid_at=paid_at, channel=channel,
+                user=user, memo=memo,
+            )
+    except _Refused as refused:
+        raise OrderRefused(refused.verdict) from None
 
 
 def _record(

@@ -64,9 +64,11 @@ def payment_record(
     channel: str,
     reference: str = "",
     user=None,
+    memo: str = "",
 ) -> Payment:
-    """Record money received for a season, with its ledger entries. A credit from the season before
-    (`Payment.Channel.CREDIT`) may not exceed that season's open refund."""
+    """Record money received for a season, with its ledger entries (`memo` on each: why, when it is
+    not plain takings). A credit from the season before (`Payment.Channel.CREDIT`) may not exceed
+    that season's open refund."""
     if amount <= 0:
         raise ValidationError({"amount": _("金额须大于 0。")})
     if channel == Payment.Channel.CREDIT:
@@ -87,9 +89,10 @@ def payment_record(
     settled = Statement.objects.filter(
         account=account, season_year=season_year, status=Statement.Status.ISSUED
     ).exists()
-    LedgerEntry.objects.bulk_create(
-        payment_entries([payment], settled={(account.id, season_year)} if settled else set())
-    )
+    entries = payment_entries([payment], settled={(account.id, season_year)} if settled else set())
+    for entry in entries:
+        entry.memo = memo[:200]
+    LedgerEntry.objects.bulk_create(entries)
     return payment
 
 

@@ -22,6 +22,7 @@ from heating.imports import (
     onboarding_template,
     readings_template,
 )
+from heating.imports import reconciliation as statement
 from heating.imports.bank_collection import bank_collection_template, import_bank_collection_file
 from heating.imports.common import batch_refused
 from heating.imports.files import (
@@ -43,13 +44,18 @@ from heating.services.jobs import JobActive
 
 READINGS, ONBOARDING = ImportBatch.Kind.READINGS, ImportBatch.Kind.ONBOARDING
 BANK_COLLECTION = ImportBatch.Kind.BANK_COLLECTION
+STATEMENT = ImportBatch.Kind.STATEMENT
 IMPORTERS = {
     READINGS: import_readings_file,
     ONBOARDING: import_onboarding_file,
     BANK_COLLECTION: import_bank_collection_file,
+    STATEMENT: statement.import_statement_file,
 }
 # Files of a kind with its own, smaller bounds (the others: MAX_BYTES, MAX_ROWS).
-LIMITS = {BANK_COLLECTION: (bank_collection.MAX_BYTES, bank_collection.MAX_ROWS)}
+LIMITS = {
+    BANK_COLLECTION: (bank_collection.MAX_BYTES, bank_collection.MAX_ROWS),
+    STATEMENT: (statement.MAX_BYTES, statement.MAX_ROWS),
+}
 TEMPLATES = {
     READINGS: readings_template,
     ONBOARDING: onboarding_template,
@@ -84,28 +90,7 @@ def _upload(request, kind):
     if kind == BANK_COLLECTION:
         form.fields["file"].help_text = BANK_COLLECTION_HELP
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            # Of the part kept: heating.imports.uploads drops what comes past the limit.
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            mb = MAX_BYTES // (1024 * 1024)
-            refusal = FileRefused(_("文件超过 %(mb)s MB，请拆分后分批导入。") % {"mb": mb})
-            result = batch_refused(
-                company=request.company, user=request.user, kind=kind, file_name=upload.name,
-                sha256=digest.hexdigest(), refusal=refusal,
-            )
-        else:
-            result = IMPORTERS[kind](
-                company=request.company, user=request.user, file_name=upload.name, data=upload.read(),
-                commit=False,
-            )
-        if result.ok:
-            messages.success(request, _("文件校验通过，请核对后点击“确认导入”。"))
-        else:
-            messages.error(request, _("文件有错误，未写入任何数据。请按下列错误修改后重新上传。"))
-        return redirect("import-detail", pk=result.batch.pk)
+        return import_receive(request, kind, form.cleaned_data["file"])
     return render(
         request,
         "heating/imports/upload.html",
@@ -115,6 +100,31 @@ def _upload(request, kind):
             "max_mb": LIMITS.get(kind, (MAX_BYTES, MAX_ROWS))[0] // (1024 * 1024),
         },
     )
+
+
+def import_receive(request, kind, upload):
+    """An uploaded file of `kind` checked and recorded as a batch; on to the batch's page."""
+    if upload.size > MAX_BYTES:
+        # Of the part kept: heating.imports.uploads drops what comes past the limit.
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        mb = MAX_BYTES // (1024 * 1024)
+        refusal = FileRefused(_("文件超过 %(mb)s MB，请拆分后分批导入。") % {"mb": mb})
+        result = batch_refused(
+            company=request.company, user=request.user, kind=kind, file_name=upload.name,
+            sha256=digest.hexdigest(), refusal=refusal,
+        )
+    else:
+        result = IMPORTERS[kind](
+            company=request.company, user=request.user, file_name=upload.name, data=upload.read(),
+            commit=False,
+        )
+    if result.ok:
+        messages.success(request, _("文件校验通过，请核对后点击“确认导入”。"))
+    else:
+        messages.error(request, _("文件有错误，未写入任何数据。请按下列错误修改后重新上传。"))
+    return redirect("import-detail", pk=result.batch.pk)
 
 
 @company_staff_required
@@ -158,13 +168,16 @@ def import_detail(request, pk):
                 .select_related("payment__account")
                 .order_by("id")
             )
-        else:
+        elif batch.kind == ONBOARDING:
             written = (
                 Account.objects.filter(company=request.company, terms__note__startswith=batch_note(batch.pk))
                 .select_related("customer", "premises__building")
                 .order_by("number")
             )
-        context["written"] = Paginator(written, 100).get_page(request.GET.get("page"))
+        else:  # a statement writes no rows of its own: its page is the reconciliation's
+            written = None
+        if written is not None:
+            context["written"] = Paginator(written, 100).get_page(request.GET.get("page"))
     return render(request, "heating/imports/detail.html", context)
 
 

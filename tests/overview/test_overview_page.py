@@ -99,7 +99,7 @@ def test_the_page_takes_the_same_queries_however_much_there_is(season, django_as
     page(season.manager)  # warm: content types
     client = Client()
     client.force_login(season.manager)
-    with django_assert_num_queries(13) as few:
+    with django_assert_num_queries(14) as few:
         client.get("/company/")
     route = RouteFactory(company=season.company, code="R3")
     for n in range(25):

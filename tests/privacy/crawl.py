@@ -70,6 +70,8 @@ PK_SAMPLE = {
     "supervision-case-new": "compliance_check",
     "supervision-case": "compliance_case",
     "supervision-case-step": "compliance_case",
+    "reconciliation-day": "reconciliation",
+    "mismatch-resolve": "mismatch",
 }
 # Routes visited once more with another sample: a refused import, a roster previewed and not
 # committed, a dispute not yet answered, a notices job.

@@ -19,6 +19,7 @@ from django.test import Client
 
 from heating import identity
 from heating.imports.onboarding import COLUMNS
+from heating.imports.reconciliation import import_statement_file
 from heating.models import (
     Account,
     ApiToken,
@@ -36,6 +37,7 @@ from heating.models import (
     PaymentOrder,
     Reading,
     Receipt,
+    Reconciliation,
     Refund,
     Statement,
 )
@@ -255,6 +257,15 @@ def seed(on_commit) -> Seeded:
     finding = check.findings.order_by("pk").first()
     case = case_open(bureau=market, check=check, finding_ids=[finding.pk], text="立案", user=users["market"])
 
+    reconciled = {}
+    for company, number, user in ((demo1, "0199001", clerk1), (demo2, "0299001", users["clerk2"])):
+        statement = f"户号,金额,银行流水号,入账日期\n{number},1680.00,RECON{number},2020-11-20\n".encode()
+        result = import_statement_file(
+            company=company, user=user, file_name="bank.csv", data=statement, commit=True
+        )
+        assert result.committed, result.errors
+        reconciled[company.code] = Reconciliation.objects.get(batch=result.batch)
+
     samples = {}
     for company, number in ((demo1, "0199001"), (demo2, "0299001")):
         statement = Statement.objects.filter(account__company=company).order_by("pk").first()
@@ -278,6 +289,8 @@ def seed(on_commit) -> Seeded:
             .pk,
             "job": Job.objects.filter(company=company).order_by("-pk").first().pk,
             "fee": ConnectionFee.objects.filter(company=company).order_by("pk").first().pk,
+            "reconciliation": reconciled[company.code].pk,
+            "mismatch": reconciled[company.code].mismatches.get().pk,
         }
     common = {
         "claim": claim.pk,
