@@ -64,6 +64,7 @@ class Duty(models.TextChoices):
     ELIGIBILITY_CIVIL_AFFAIRS = "eligibility_civil_affairs", _("低保特困及敬老院等资格审定")
     PRICE_EXPLANATION = "price_explanation", _("价格政策解释")
     PRICE_SUPERVISION = "price_supervision", _("价格执行监督")
+    SERVICE_OVERSIGHT = "service_oversight", _("供热服务质量监管")
 
 
 class OrganisationDuty(models.Model):
