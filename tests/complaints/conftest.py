@@ -49,7 +49,9 @@ def build_people() -> People:
     other_company = CompanyFactory(name="沂源城南供热有限公司")
     resident = UserFactory(username="resident1", last_name="张", first_name="建国")
     home = make_account(
-        company=company, number="H1001", customer=CustomerFactory(company=company, name="张建国", user=resident)
+        company=company,
+        number="H1001",
+        customer=CustomerFactory(company=company, name="张建国", user=resident),
     )
     neighbour = UserFactory(username="neighbour", last_name="李", first_name="秀兰")
     neighbours_home = make_account(
@@ -65,7 +67,10 @@ def build_people() -> People:
         neighbours_home=neighbours_home,
         clerk=MembershipFactory(organisation=company, role=Role.CLERK, user__username="clerk1").user,
         fitter=MembershipFactory(
-            organisation=company, role=Role.CLERK, user__username="fitter", user__last_name="王",
+            organisation=company,
+            role=Role.CLERK,
+            user__username="fitter",
+            user__last_name="王",
             user__first_name="师傅",
         ).user,
         other_clerk=MembershipFactory(organisation=other_company, role=Role.CLERK).user,

@@ -43,7 +43,11 @@ def test_the_household_files_from_its_home_and_follows_the_complaint(people):
 def test_a_refused_form_keeps_what_was_typed_and_says_why(people):
     response = client_of(people.resident).post(
         new_url(people.home),
-        {"category": "cold", "description": "很冷", "photos": [png("扫描.pdf", b"%PDF-1.4", "application/pdf")]},
+        {
+            "category": "cold",
+            "description": "很冷",
+            "photos": [png("扫描.pdf", b"%PDF-1.4", "application/pdf")],
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -62,7 +66,12 @@ def test_a_resident_sees_only_their_own_complaints(people):
         "/complaints/new/DEMO1/NOPE/",
     ):
         assert neighbour.get(url).status_code == 404, url
-    assert neighbour.post(f"/complaints/{complaint.pk}/respond/", {"action": "confirm", "rating": "5"}).status_code == 404
+    assert (
+        neighbour.post(
+            f"/complaints/{complaint.pk}/respond/", {"action": "confirm", "rating": "5"}
+        ).status_code
+        == 404
+    )
     assert f"/complaints/{complaint.pk}/" not in neighbour.get("/complaints/").content.decode()
     assert client_of(None).get(f"/complaints/photos/{photo.pk}/").status_code == 404
 
@@ -72,7 +81,10 @@ def test_a_company_sees_only_its_own_complaints(people):
     photo = complaint.photos.get()
     other = client_of(people.other_clerk)
     assert other.get(f"/company/complaints/{complaint.pk}/").status_code == 404
-    assert other.post(f"/company/complaints/{complaint.pk}/", {"action": "answer", "answer": "x"}).status_code == 404
+    assert (
+        other.post(f"/company/complaints/{complaint.pk}/", {"action": "answer", "answer": "x"}).status_code
+        == 404
+    )
     assert other.get(f"/complaints/photos/{photo.pk}/").status_code == 404
     assert f"/company/complaints/{complaint.pk}/" not in other.get("/company/complaints/").content.decode()
     own = client_of(people.clerk)
@@ -128,15 +140,21 @@ def test_the_queue_filters_and_groups_by_building(people, clock):
     assert f"/company/complaints/{leak.pk}/" in page and f"/company/complaints/{cold.pk}/" not in page
     page = clerk.get("/company/complaints/?category=cold").content.decode()
     assert f"/company/complaints/{cold.pk}/" in page and f"/company/complaints/{leak.pk}/" not in page
-    page = clerk.get(f"/company/complaints/?building={people.neighbours_home.premises.building_id}").content.decode()
+    page = clerk.get(
+        f"/company/complaints/?building={people.neighbours_home.premises.building_id}"
+    ).content.decode()
     assert "没有符合条件的投诉报修" in page
-    assert people.home.premises.building.name in clerk.get("/company/complaints/?state=bogus").content.decode()
+    assert (
+        people.home.premises.building.name in clerk.get("/company/complaints/?state=bogus").content.decode()
+    )
 
 
 def test_the_queue_loads_in_a_fixed_number_of_queries(people, django_assert_max_num_queries):
-    for i in range(12):
+    for _ in range(12):
         holder = UserFactory()
-        home = make_account(company=people.company, customer=CustomerFactory(company=people.company, user=holder))
+        home = make_account(
+            company=people.company, customer=CustomerFactory(company=people.company, user=holder)
+        )
         filed(people, user=holder, account_id=home.pk)
     clerk = client_of(people.clerk)
     with django_assert_max_num_queries(12):
@@ -144,9 +162,13 @@ def test_the_queue_loads_in_a_fixed_number_of_queries(people, django_assert_max_
     assert page.content.decode().count('class="card state-filed"') == 12
 
 
-def test_the_administration_sees_every_company_s_figures_and_the_chart(people, clock, django_assert_max_num_queries):
+def test_the_administration_sees_every_company_s_figures_and_the_chart(
+    people, clock, django_assert_max_num_queries
+):
     answered = filed(people)
-    complaint_measure(user=people.clerk, complaint_id=answered.pk, value="15.0", place="客厅", measured_at=clock.now)
+    complaint_measure(
+        user=people.clerk, complaint_id=answered.pk, value="15.0", place="客厅", measured_at=clock.now
+    )
     clock.advance(hours=6)
     complaint_answer(user=people.clerk, complaint_id=answered.pk, answer="已处理")
     late = filed(people, category="leak", description="漏水")
@@ -182,7 +204,10 @@ def test_a_bureau_without_the_duty_and_a_resident_are_refused(people):
         client = client_of(user)
         assert client.get("/bureau/complaints/").status_code == 403
         assert client.get(f"/bureau/complaints/{complaint.pk}/").status_code == 403
-    assert client_of(people.other_officer).get(f"/complaints/photos/{complaint.photos.get().pk}/").status_code == 404
+    assert (
+        client_of(people.other_officer).get(f"/complaints/photos/{complaint.photos.get().pk}/").status_code
+        == 404
+    )
 
 
 def test_the_pages_speak_english(people):

@@ -60,10 +60,15 @@ def test_a_cold_flat_from_filing_to_confirmation(people, clock):
     complaint_assign(user=people.clerk, complaint_id=complaint.pk, assignee_id=people.fitter.pk)
     clock.advance(hours=3)
     measured = complaint_measure(
-        user=people.fitter, complaint_id=complaint.pk, value="16.5", place="主卧室中央",
+        user=people.fitter,
+        complaint_id=complaint.pk,
+        value="16.5",
+        place="主卧室中央",
         measured_at=clock.now - datetime.timedelta(minutes=30),
     )
-    assert measured.value == Decimal("16.5") and measured.minimum == Decimal("18.0") and measured.below_minimum
+    assert (
+        measured.value == Decimal("16.5") and measured.minimum == Decimal("18.0") and measured.below_minimum
+    )
     complaint_answer(user=people.fitter, complaint_id=complaint.pk, answer="已排气，复测 19.5 度。")
     clock.advance(hours=20)
     complaint_confirm(user=people.resident, complaint_id=complaint.pk, rating="4", note="谢谢")
@@ -73,7 +78,10 @@ def test_a_cold_flat_from_filing_to_confirmation(people, clock):
     assert complaint.answered_at == MONDAY + datetime.timedelta(hours=4)
     steps = list(complaint.steps.values_list("action", "by__username"))
     assert steps == [
-        ("filed", "resident1"), ("assigned", "clerk1"), ("measured", "fitter"), ("answered", "fitter"),
+        ("filed", "resident1"),
+        ("assigned", "clerk1"),
+        ("measured", "fitter"),
+        ("answered", "fitter"),
         ("confirmed", "resident1"),
     ]
 
@@ -95,7 +103,9 @@ def test_a_heat_complaint_needs_a_measurement_before_its_answer(people, clock):
     # A bill complaint has no measurement at all.
     bill = filed(people, category="bill", description="账单面积不对")
     with pytest.raises(ValidationError):
-        complaint_measure(user=people.clerk, complaint_id=bill.pk, value="15", place="客厅", measured_at=clock.now)
+        complaint_measure(
+            user=people.clerk, complaint_id=bill.pk, value="15", place="客厅", measured_at=clock.now
+        )
     complaint_answer(user=people.clerk, complaint_id=bill.pk, answer="已核对，面积无误。")
 
 
@@ -103,7 +113,9 @@ def test_a_heat_complaint_needs_a_measurement_before_its_answer(people, clock):
 def test_an_impossible_reading_is_refused(people, clock, value):
     complaint = filed(people)
     with pytest.raises(ValidationError) as refused:
-        complaint_measure(user=people.clerk, complaint_id=complaint.pk, value=value, place="客厅", measured_at=clock.now)
+        complaint_measure(
+            user=people.clerk, complaint_id=complaint.pk, value=value, place="客厅", measured_at=clock.now
+        )
     assert "室温" in str(refused.value)
     assert not TemperatureMeasurement.objects.exists()
 
@@ -112,12 +124,16 @@ def test_a_measurement_in_the_future_or_before_the_complaint_is_refused(people, 
     complaint = filed(people)
     for moment in (clock.now + datetime.timedelta(hours=1), clock.now - datetime.timedelta(days=1)):
         with pytest.raises(ValidationError):
-            complaint_measure(user=people.clerk, complaint_id=complaint.pk, value="17", place="客厅", measured_at=moment)
+            complaint_measure(
+                user=people.clerk, complaint_id=complaint.pk, value="17", place="客厅", measured_at=moment
+            )
 
 
 def test_reopening_starts_a_new_deadline_and_needs_a_new_measurement(people, clock):
     complaint = filed(people)
-    complaint_measure(user=people.clerk, complaint_id=complaint.pk, value="16.0", place="客厅", measured_at=clock.now)
+    complaint_measure(
+        user=people.clerk, complaint_id=complaint.pk, value="16.0", place="客厅", measured_at=clock.now
+    )
     complaint_answer(user=people.clerk, complaint_id=complaint.pk, answer="已排气。")
     clock.advance(days=3)
     complaint_reopen(user=people.resident, complaint_id=complaint.pk, reason="还是不热。")
@@ -126,7 +142,9 @@ def test_reopening_starts_a_new_deadline_and_needs_a_new_measurement(people, clo
     assert complaint.opened_at == clock.now and complaint.due_at == clock.now + datetime.timedelta(hours=48)
     with pytest.raises(ValidationError):  # the earlier measurement was before the reopening
         complaint_answer(user=people.clerk, complaint_id=complaint.pk, answer="再次排气。")
-    complaint_measure(user=people.clerk, complaint_id=complaint.pk, value="18.5", place="客厅", measured_at=clock.now)
+    complaint_measure(
+        user=people.clerk, complaint_id=complaint.pk, value="18.5", place="客厅", measured_at=clock.now
+    )
     complaint_answer(user=people.clerk, complaint_id=complaint.pk, answer="更换阀门，复测 18.5 度。")
     complaint.refresh_from_db()
     assert complaint.state == "answered"
@@ -205,7 +223,9 @@ def test_an_overdue_case_reaches_the_administration_once(people, clock):
     assert Message.objects.filter(organisation=people.company, subject__contains="超过答复期限").count() == 1
     assert complaint.steps.filter(action=ComplaintStep.Action.OVERDUE).count() == 1
     # Answered late and reopened: the new deadline is reported again when it passes.
-    complaint_measure(user=people.clerk, complaint_id=complaint.pk, value="12.0", place="客厅", measured_at=clock.now)
+    complaint_measure(
+        user=people.clerk, complaint_id=complaint.pk, value="12.0", place="客厅", measured_at=clock.now
+    )
     complaint_answer(user=people.clerk, complaint_id=complaint.pk, answer="阀门已修复。")
     complaint_reopen(user=people.resident, complaint_id=complaint.pk, reason="又不热了")
     clock.advance(hours=25)
