@@ -22,6 +22,7 @@ from heating.models import Complaint, ComplaintPhoto, ComplaintStep, Temperature
 from heating.models.complaints import PHOTO_MAX_BYTES, PHOTOS_MAX
 from heating.selectors.scope import company_membership, resident_accounts
 from heating.services import notifications
+from heating.templatetags.portal import person_name
 
 PHOTO_KINDS = frozenset({"jpg", "jpeg", "png"})
 TEXT_MAX = 2000
@@ -178,13 +179,7 @@ def complaint_assign(*, user, complaint_id: int, assignee_id) -> Complaint:
     complaint.assign()
     complaint.assigned_to = assignee
     complaint.save()
-    _step(
-        complaint,
-        ComplaintStep.Action.ASSIGNED,
-        user,
-        timezone.now(),
-        assignee.get_full_name() or assignee.username,
-    )
+    _step(complaint, ComplaintStep.Action.ASSIGNED, user, timezone.now(), person_name(assignee))
     notifications.complaint_assigned(complaint)
     return complaint
 
@@ -222,7 +217,9 @@ def complaint_measure(
             {"place": _("测温位置：请写明房间和位置（不超过 %(n)s 个字）。") % {"n": PLACE_MAX}}
         )
     now = timezone.now()
-    if measured_at is None or measured_at > now or measured_at < complaint.filed_at:
+    # The form gives minutes: a reading in the minute the complaint was filed counts.
+    filed_minute = complaint.filed_at.replace(second=0, microsecond=0)
+    if measured_at is None or measured_at > now or measured_at < filed_minute:
         raise ValidationError({"measured_at": _("测温时间：请填写投诉提出之后、不晚于现在的时间。")})
     measurement = TemperatureMeasurement.objects.create(
         complaint=complaint,
@@ -239,14 +236,14 @@ def complaint_measure(
 @transaction.atomic
 def complaint_answer(*, user, complaint_id: int, answer: str) -> Complaint:
     """Staff record what was done and close the complaint for the resident to confirm; a heat complaint
-    needs a measurement taken since it was (re)opened."""
+    needs a measurement recorded since it was (re)opened."""
     complaint, _company = _company_staff(user, complaint_id)
     if not complaint.unanswered:
         raise _state_refused(complaint)
     text = _text(answer, "answer", _("处理情况"), _("处理情况：请写明做了什么。"))
     if (
         complaint.about_heat
-        and not complaint.measurements.filter(measured_at__gte=complaint.opened_at).exists()
+        and not complaint.measurements.filter(recorded_at__gte=complaint.opened_at).exists()
     ):
         raise ValidationError({"answer": _("处理情况：室温问题请先记录一次入户测温。")})
     now = timezone.now()
