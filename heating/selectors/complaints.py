@@ -266,5 +266,6 @@ def sees_complaints(user) -> bool:
 
 
 def bureau_landing(user) -> str | None:
-    """settings.BUREAU_LANDINGS: the complaints page is the work of such a bureau that has no other."""
-    return "complaint-bureau-list" if sees_complaints(user) else None
+    """settings.BUREAU_LANDINGS: the complaints page is the work of a bureau overseeing service that
+    has no other (the market bureau keeps its inbox, which links here)."""
+    return "complaint-bureau-list" if service_overseer(user) else None
