@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "heating.tasks.orders_close_expired",
         "schedule": crontab(minute="*/5"),
     },
+    # Complaints past their answer deadline, reported to the public-utilities administration once
+    # (heating.services.complaints); a leak's deadline is 4 hours, so a quarter hour late at most.
+    "complaints-overdue": {
+        "task": "heating.tasks.complaints_overdue",
+        "schedule": crontab(minute="*/15"),
+    },
     "jobs-resume-stalled": {
         "task": "heating.tasks.jobs_resume_stalled",
         "schedule": crontab(minute="*/5"),

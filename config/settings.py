@@ -5,6 +5,7 @@ With no DATABASE_URL the portal runs on SQLite; with no REDIS_URL Celery tasks r
 missing or development key is a system check error (config/checks.py), so no server starts on one.
 """
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -115,6 +116,7 @@ BUREAU_LANDINGS = [
     "heating.selectors.disputes.bureau_landing",
     "heating.selectors.lowincome.bureau_landing",
     "heating.selectors.institutions.bureau_landing",
+    "heating.selectors.complaints.bureau_landing",
 ]
 LOGOUT_REDIRECT_URL = "home"
 
@@ -310,3 +312,10 @@ LOGGING = {
 
 # A refund still pending this many days after its season's settlement is overdue (the bureau's page).
 REFUND_DUE_DAYS = env.int("REFUND_DUE_DAYS", default=30)
+
+# Complaints (heating.services.complaints): how long a company has to answer each category, as hours
+# ("4h") or working days ("5d": the same time of day that many Mondays-to-Fridays later), e.g.
+# COMPLAINT_DEADLINES="leak=4h,no_heat=24h,cold=48h"; a category not named keeps its default. A room
+# measured below COMPLAINT_MIN_ROOM_TEMPERATURE (°C) is flagged as below the minimum.
+COMPLAINT_DEADLINES = env.dict("COMPLAINT_DEADLINES", default={})
+COMPLAINT_MIN_ROOM_TEMPERATURE = Decimal(env.str("COMPLAINT_MIN_ROOM_TEMPERATURE", default="18"))

@@ -9,6 +9,7 @@ from config.health import healthz
 from heating.api.quote import QuoteView
 from heating.views import (
     bill,
+    complaints,
     counter,
     disputes,
     imports,
@@ -146,6 +147,15 @@ urlpatterns = [
     path("company/disputes/<int:pk>/", disputes.company_answer, name="dispute-company"),
     path("bureau/disputes/", disputes.bureau_queue, name="dispute-bureau-queue"),
     path("bureau/disputes/<int:pk>/", disputes.bureau_decide, name="dispute-bureau"),
+    path("complaints/", complaints.complaint_list, name="complaint-list"),
+    path("complaints/new/<str:company>/<str:number>/", complaints.complaint_new, name="complaint-new"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint-detail"),
+    path("complaints/<int:pk>/respond/", complaints.complaint_respond, name="complaint-respond"),
+    path("complaints/photos/<int:pk>/", complaints.complaint_photo, name="complaint-photo"),
+    path("company/complaints/", complaints.company_list, name="complaint-company-list"),
+    path("company/complaints/<int:pk>/", complaints.company_detail, name="complaint-company"),
+    path("bureau/complaints/", complaints.bureau_list, name="complaint-bureau-list"),
+    path("bureau/complaints/<int:pk>/", complaints.bureau_detail, name="complaint-bureau"),
     path("institutions/", institutions.application_list, name="institution-list"),
     path("institutions/new/<str:company>/<str:number>/", institutions.apply, name="institution-apply"),
     path("institutions/<int:pk>/", institutions.application_detail, name="institution-detail"),

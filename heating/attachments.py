@@ -70,21 +70,25 @@ def upload_check(upload, *, allowed: frozenset[str], max_bytes: int, wrong_kind:
 
 
 def documents_read(
-    uploads, *, allowed: frozenset[str], max_bytes: int, max_files: int, wrong_kind: str
+    uploads, *, allowed: frozenset[str], max_bytes: int, max_files: int, wrong_kind: str,
+    field: str = "documents", label: str | None = None,
 ) -> list[tuple[str, bytes, str]]:
     """Every upload of a form's documents field checked (upload_check) before any is kept, as (name,
-    contents, content type); ValidationError({"documents": …}) naming the file otherwise."""
+    contents, content type); ValidationError({field: …}) naming the file otherwise (`label` names the
+    field to the user: 证明材料 unless given)."""
+    label = label or _("证明材料")
     uploads = list(uploads)
     if len(uploads) > max_files:
-        raise ValidationError({"documents": _("证明材料：最多上传 %(n)s 个文件。") % {"n": max_files}})
+        too_many = _("%(label)s：最多上传 %(n)s 个文件。") % {"label": label, "n": max_files}
+        raise ValidationError({field: too_many})
     files = []
     for upload in uploads:
         try:
             upload_check(upload, allowed=allowed, max_bytes=max_bytes, wrong_kind=wrong_kind)
         except ValidationError as refused:
             raise ValidationError(
-                {"documents": [_("证明材料 %(name)s：%(why)s") % {"name": upload.name[:60], "why": m}
-                               for m in refused.messages]}
+                {field: [_("%(label)s %(name)s：%(why)s") % {"label": label, "name": upload.name[:60],
+                                                               "why": why} for why in refused.messages]}
             ) from None
         files.append((upload.name, upload.read(), upload.content_type.split(";")[0].strip().lower()))
     return files

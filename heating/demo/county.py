@@ -93,7 +93,10 @@ BUILDINGS_PER_COMMUNITY = 15
 
 BUREAUS = (
     ("CZJ", "沂源县财政局", (Duty.SUBSIDY_LEAD, Duty.SUBSIDY_APPROVE, Duty.FUND_AUDIT)),
-    ("ZJJ", "沂源县住房和城乡建设局", (Duty.SUBSIDY_LEAD, Duty.REFUND_OVERSIGHT, Duty.AREA_DECISION)),
+    (
+        "ZJJ", "沂源县住房和城乡建设局",
+        (Duty.SUBSIDY_LEAD, Duty.REFUND_OVERSIGHT, Duty.AREA_DECISION, Duty.SERVICE_OVERSIGHT),
+    ),
     ("FGJ", "沂源县发展和改革局", (Duty.SUBSIDY_REVIEW, Duty.PRICE_EXPLANATION, Duty.PRICE_POLICY)),
     ("SJJ", "沂源县审计局", (Duty.SUBSIDY_REVIEW, Duty.FUND_AUDIT)),
     ("JTJ", "沂源县教育和体育局", (Duty.ELIGIBILITY_EDUCATION,)),

@@ -5,6 +5,7 @@ a larger N only adds accounts, and a second run finds every account already ther
 The first accounts are a fixed showcase of every case the policy names; the rest are a random mix.
 Prepayments come from the real engine over the stored facts, never from a copy of its rules.
 """
+
 import datetime
 import random
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from heating.models import (
     AccountTerms,
     AreaDecision,
     Building,
+    Complaint,
     Customer,
     HeatedPart,
     InstitutionApproval,
@@ -47,6 +49,7 @@ from heating.models.accounts import Decision
 from heating.payments import sandbox
 from heating.selectors.facts import facts_for_season
 from heating.selectors.policy import policy_for_season
+from heating.services.complaints import complaint_assign, complaint_file
 from heating.services.payments import payment_entries
 from heating.services.settlement import season_settle
 
@@ -89,7 +92,6 @@ class SeedResult:
     created: dict[str, int]
     existing_accounts: int
     logins: list[tuple[str, str, str]]  # (username, role, organisation)
-
 
 
 def _with_history(objs: list, model) -> list:
@@ -202,9 +204,7 @@ def _ensure_users(orgs: dict[str, Organisation], created: dict[str, int]) -> dic
         users.update((u.username, u) for u in new)
     created["users"] = len(missing)
 
-    held = set(
-        Membership.objects.filter(user__in=users.values()).values_list("user_id", "organisation_id")
-    )
+    held = set(Membership.objects.filter(user__in=users.values()).values_list("user_id", "organisation_id"))
     memberships = [
         Membership(user=users[login.username], organisation=orgs[login.organisation], role=login.role)
         for login in LOGINS
@@ -325,6 +325,7 @@ def demo_seed(*, accounts: int = 3000) -> SeedResult:
     _create_meters(plans, new_accounts, companies, created)
     _create_payments(plans, new_accounts, policies, users, created)
     _settle_residents(companies, users, created)
+    _file_complaints(users, created)
     demo_seeded.send(sender=SeedResult, created=created)
     logins = [
         (login.username, str(login.role), f"{code} {orgs[code].name}" if (code := login.organisation) else "")
@@ -343,6 +344,38 @@ def _settle_residents(companies: dict[str, Organisation], users, created: dict[s
         for year in SEASONS if ids else ():
             issued += season_settle(company=company, start_year=year, account_ids=ids).issued
     created["statements"] = issued
+
+
+def _file_complaints(users, created: dict[str, int]) -> None:
+    """A cold flat and a bill question from the demo residents (the first assigned to the company's
+    clerk), so that the company's complaints queue and the bureau's figures show work. Once only."""
+    homes = list(
+        Account.objects.filter(customer__user__in=[users[RESIDENT], users[RESIDENT2]])
+        .select_related("company", "customer")
+        .order_by("company__code", "number")
+    )
+    if not homes or Complaint.objects.filter(account__in=homes).exists():
+        created["complaints"] = 0
+        return
+    first, last = homes[0], homes[-1]
+    cold = complaint_file(
+        user=first.customer.user,
+        account_id=first.pk,
+        category=Complaint.Category.COLD,
+        description="主卧室和客厅暖气片上热下凉，室温只有 16 度左右，已经三天了。",
+    )
+    complaint_assign(
+        user=users[CLERKS[first.company.code]],
+        complaint_id=cold.pk,
+        assignee_id=users[CLERKS[first.company.code]].pk,
+    )
+    complaint_file(
+        user=last.customer.user,
+        account_id=last.pk,
+        category=Complaint.Category.BILL,
+        description="账单上的计费面积比房产证多了 3 平方米，请核实。",
+    )
+    created["complaints"] = 2
 
 
 def _create_customers(plans: list[AccountPlan], companies, users, created: dict[str, int]) -> dict:

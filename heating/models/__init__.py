@@ -8,6 +8,7 @@ from .accounts import (
 )
 from .activation import ActivationCode
 from .bank_collection import BankCollection
+from .complaints import Complaint, ComplaintPhoto, ComplaintStep, TemperatureMeasurement
 from .customers import Customer
 from .disputes import AreaDispute, AreaDisputeDocument
 from .imports import ImportBatch
@@ -45,6 +46,10 @@ __all__ = [
     "AreaDispute",
     "AreaDisputeDocument",
     "BankCollection",
+    "Complaint",
+    "ComplaintPhoto",
+    "ComplaintStep",
+    "TemperatureMeasurement",
     "Building",
     "Customer",
     "Duty",

@@ -65,6 +65,7 @@ class Duty(models.TextChoices):
     PRICE_EXPLANATION = "price_explanation", _("价格政策解释")
     PRICE_SUPERVISION = "price_supervision", _("价格执行监督")
     PRICE_POLICY = "price_policy", _("价格政策制定")
+    SERVICE_OVERSIGHT = "service_oversight", _("供热服务质量监管")
 
 
 class OrganisationDuty(models.Model):

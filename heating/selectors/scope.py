@@ -49,6 +49,14 @@ def organisations_holding(duty: str):
     return Organisation.objects.filter(kind=Organisation.Kind.BUREAU, duties__duty=duty).distinct()
 
 
+def organisations_holding_any(duties) -> list[int]:
+    """The ids of the bureaus holding any of `duties` (each once)."""
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.BUREAU, duties__duty__in=list(duties))
+        .values_list("pk", flat=True).distinct()
+    )
+
+
 def resident_accounts(user):
     """A resident's own accounts: those of customers linked to their login."""
     return Account.objects.filter(customer__user=user) if user.is_authenticated else Account.objects.none()

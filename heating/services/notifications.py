@@ -1,6 +1,6 @@
-"""Who hears of each step of the eligibility decisions (issue 11), through the inbox
-(heating.services.inbox.notify): one function per step, called by the service that takes it, in its
-transaction. Subjects name the 户号 and the matter only."""
+"""Who hears of each step of the eligibility decisions (issue 11) and of complaints (issue 14), through
+the inbox (heating.services.inbox.notify): one function per step, called by the service that takes it,
+in its transaction. Subjects name the 户号 and the matter only."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 from heating.models import (
     AreaDecision,
     AreaDispute,
+    Complaint,
     Duty,
     InstitutionApplication,
     InstitutionApproval,
@@ -16,7 +17,7 @@ from heating.models import (
 )
 from heating.models.accounts import Decision
 from heating.models.policy import season_name
-from heating.selectors.scope import organisations_holding
+from heating.selectors.scope import organisations_holding, organisations_holding_any
 
 from .inbox import notify
 
@@ -126,3 +127,62 @@ def institution_decided(approval: InstitutionApproval) -> None:
         subject=INSTITUTION_DECIDED[approval.status], params={"number": approval.account.number},
         link=reverse("institution-detail", args=[approval.pk]),
     )
+
+
+def complaint_filed(complaint: Complaint) -> None:
+    """The company; a complaint about the price, the bill or a refund also the public-utilities
+    administration (service oversight), and one flagged as a suspected violation the market bureau."""
+    params = {"number": complaint.account.number, "category": complaint.get_category_display()}
+    notify(
+        organisations=[complaint.account.company_id], kind=AWAITING,
+        subject=gettext_noop("户号 %(number)s 投诉报修（%(category)s），待受理"), params=params,
+        link=reverse("complaint-company", args=[complaint.pk]),
+    )
+    if complaint.category in Complaint.ABOUT_PRICE:
+        duties = [Duty.SERVICE_OVERSIGHT]
+        if complaint.suspected_violation:
+            duties.append(Duty.PRICE_SUPERVISION)
+        notify(
+            organisations=organisations_holding_any(duties), kind=AWAITING,
+            subject=gettext_noop("户号 %(number)s 投诉收费问题（%(category)s）"), params=params,
+            link=reverse("complaint-bureau", args=[complaint.pk]),
+        )
+
+
+def complaint_assigned(complaint: Complaint) -> None:
+    notify(
+        users=[complaint.assigned_to_id], kind=AWAITING,
+        subject=gettext_noop("户号 %(number)s 的投诉报修已派给您办理"),
+        params={"number": complaint.account.number},
+        link=reverse("complaint-company", args=[complaint.pk]),
+    )
+
+
+def complaint_answered(complaint: Complaint) -> None:
+    notify(
+        users=[complaint.filed_by_id], kind=DECIDED,
+        subject=gettext_noop("户号 %(number)s 的投诉报修已处理，请确认"),
+        params={"number": complaint.account.number},
+        link=reverse("complaint-detail", args=[complaint.pk]),
+    )
+
+
+def complaint_reopened(complaint: Complaint) -> None:
+    notify(
+        organisations=[complaint.account.company_id], users=[complaint.assigned_to_id], kind=AWAITING,
+        subject=gettext_noop("户号 %(number)s 的投诉报修被要求重新处理"),
+        params={"number": complaint.account.number},
+        link=reverse("complaint-company", args=[complaint.pk]),
+    )
+
+
+def complaints_overdue(complaints: list[Complaint]) -> None:
+    """Each complaint past its deadline: the bureaus holding the service-oversight duty and its company."""
+    bureaus = list(organisations_holding(Duty.SERVICE_OVERSIGHT).values_list("pk", flat=True))
+    for complaint in complaints:
+        params = {"number": complaint.account.number}
+        subject = gettext_noop("户号 %(number)s 的投诉报修已超过答复期限")
+        notify(organisations=bureaus, kind=AWAITING, subject=subject, params=params,
+               link=reverse("complaint-bureau", args=[complaint.pk]))
+        notify(organisations=[complaint.account.company_id], kind=AWAITING, subject=subject, params=params,
+               link=reverse("complaint-company", args=[complaint.pk]))

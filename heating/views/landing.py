@@ -75,6 +75,7 @@ def bureau_inbox(request):
     duties = bureau_duties(request.user)
     context = {
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
+        "sees_complaints": bool(duties & {Duty.SERVICE_OVERSIGHT, Duty.PRICE_SUPERVISION}),
         "decides_areas": Duty.AREA_DECISION in duties,
         "decides_institutions": bool(duties & set(InstitutionApproval.DUTIES.values())),
         "unread": latest_unread(request.user),

@@ -32,6 +32,7 @@ def claim_queue(request):
         "loss_chart": losses_chart(losses),
         "may_create": membership is not None and membership.role == Role.MANAGER,
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
+        "sees_complaints": bool(duties & {Duty.SERVICE_OVERSIGHT, Duty.PRICE_SUPERVISION}),
         "records_fees": Duty.SUBSIDY_APPROVE in duties,
         "tries_prices": Duty.PRICE_POLICY in duties,
     }

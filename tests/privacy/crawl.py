@@ -45,6 +45,11 @@ PK_SAMPLE = {
     "dispute-document": "document",
     "dispute-company": "dispute",
     "dispute-bureau": "dispute",
+    "complaint-detail": "complaint",
+    "complaint-respond": "complaint",
+    "complaint-photo": "complaint_photo",
+    "complaint-company": "complaint",
+    "complaint-bureau": "complaint",
     "institution-detail": "institution",
     "institution-bureau": "institution",
     "institution-document": "institution_document",
@@ -80,6 +85,8 @@ VARIANTS = {
     "lowincome-roster-detail": {"roster": "roster_previewed"},
     "dispute-detail": {"dispute": "dispute_filed"},
     "dispute-company": {"dispute": "dispute_filed"},
+    "complaint-company": {"complaint": "complaint_filed"},
+    "complaint-bureau": {"complaint": "complaint_filed"},
     "job-progress": {"job": "notice_job"},
 }
 # Other parameters, by name: a sample key, or a fixed value.

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from heating import identity
 from heating.imports.onboarding import COLUMNS
@@ -42,6 +43,7 @@ from heating.models import (
     Statement,
 )
 from heating.models.accounts import Decision
+from heating.services.complaints import complaint_answer, complaint_file, complaint_measure
 from heating.services.disputes import dispute_answer, dispute_file
 from heating.services.institutions import institution_apply
 from heating.services.lowincome import certificate_apply
@@ -55,7 +57,7 @@ from supervision.services.cases import case_open
 from supervision.services.check_job import check_start
 from tests.factories import id_number
 from tests.subsidy_whatif.helpers import draft_of, in_force
-from tests.uploads import PDF
+from tests.uploads import PDF, PNG
 
 ACCOUNTS = 80  # every showcase account of the demo (indexes 0..39) and some ordinary ones
 SEASON = "2019-2020"
@@ -205,6 +207,20 @@ def seed(on_commit) -> Seeded:
         for home in homes
     ]
     dispute_answer(user=clerk1, dispute_id=disputes[0].pk, response="登记面积按测绘报告 80 平方米。")
+    complaints = [
+        complaint_file(
+            user=resident, account_id=homes[0].pk, category="cold", description="主卧室只有 15 度。",
+            photos=[SimpleUploadedFile("暖气片.png", PNG, "image/png")],
+        ),
+        complaint_file(
+            user=resident, account_id=homes[1].pk, category="price", description="单价高于公布的价格。",
+            suspected_violation=True,
+        ),
+    ]
+    complaint_measure(
+        user=clerk1, complaint_id=complaints[0].pk, value="15.5", place="主卧室", measured_at=timezone.now()
+    )
+    complaint_answer(user=clerk1, complaint_id=complaints[0].pk, answer="已排气，复测 19 度。")
     school = (
         InstitutionApproval.objects.filter(account__company=demo1, status=Decision.APPROVED)
         .order_by("account__number")
@@ -308,6 +324,9 @@ def seed(on_commit) -> Seeded:
         "dispute_filed": disputes[1].pk,
         "document": disputes[0].documents.order_by("pk").first().pk,
         "institution": institution.pk,
+        "complaint": complaints[0].pk,
+        "complaint_filed": complaints[1].pk,
+        "complaint_photo": complaints[0].photos.get().pk,
         "message": Message.objects.order_by("pk").first().pk,
         "institution_document": institution.application.documents.get().pk,
         "home": homes[0].number,
