@@ -76,6 +76,7 @@ def bureau_inbox(request):
     context = {
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
         "decides_areas": Duty.AREA_DECISION in duties,
+        "sets_prices": Duty.PRICE_POLICY in duties,
         "decides_institutions": bool(duties & set(InstitutionApproval.DUTIES.values())),
         "unread": latest_unread(request.user),
     }

@@ -55,6 +55,10 @@ PK_SAMPLE = {
     "subsidy-cost-file": "fee",  # no cost attachment in the demo: a 404, still a visit
     "subsidy-fee-correct": "fee",
     "api-claim": "claim",
+    "policy-notice-pdf": "policy_draft",  # the demo draft has no PDF: a 404, still a visit
+    "policy-desk-policy": "policy_draft",
+    "policy-desk-publish": "policy_draft",
+    "policy-desk-delete": "policy_draft",
 }
 # Routes visited once more with another sample: a refused import, a roster previewed and not
 # committed, a dispute not yet answered, a notices job.
@@ -64,6 +68,7 @@ VARIANTS = {
     "dispute-detail": {"dispute": "dispute_filed"},
     "dispute-company": {"dispute": "dispute_filed"},
     "job-progress": {"job": "notice_job"},
+    "policy-desk-policy": {"policy_draft": "policy_published"},
 }
 # Other parameters, by name: a sample key, or a fixed value.
 PARAM_SAMPLE = {

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from heating import identity
+from heating.demo.county import DEMO_DRAFT_CODE
 from heating.imports.onboarding import COLUMNS
 from heating.models import (
     Account,
@@ -33,6 +34,7 @@ from heating.models import (
     Message,
     Meter,
     Organisation,
+    PricePolicy,
     Reading,
     Receipt,
     Refund,
@@ -232,6 +234,8 @@ def seed(on_commit) -> Seeded:
         "message": Message.objects.order_by("pk").first().pk,
         "institution_document": institution.application.documents.get().pk,
         "home": homes[0].number,
+        "policy_draft": PricePolicy.objects.get(code=DEMO_DRAFT_CODE).pk,
+        "policy_published": PricePolicy.objects.published().order_by("pk").first().pk,
         "id_customer": Customer.objects.get(id_number_hash=identity.fingerprint(BOOK[0])).pk,
     }
     numbers = {identity.reveal(c) for c in Customer.objects.exclude(id_number_cipher="").values_list(
