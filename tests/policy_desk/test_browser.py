@@ -28,16 +28,16 @@ def test_the_bureau_drafts_and_publishes_a_policy_on_a_phone(live_server, commit
     problems = problems_on(page, "desk", axe_source)
     page.get_by_role("button", name="新建草稿（复制现行价格政策）").click()
     page.wait_for_url("**/bureau/prices/*/")
-    assert page.get_by_label("居民面积价格（元/m²）").input_value() == "21.00"
+    assert page.get_by_label("居民面积价格（元/m²）", exact=True).input_value() == "21.00"
     problems += problems_on(page, "draft", axe_source)
 
-    page.get_by_label("居民面积价格（元/m²）").fill("-3")
+    page.get_by_label("居民面积价格（元/m²）", exact=True).fill("-3")
     page.get_by_role("button", name="保存草稿").click()
     assert "应在 0 到 1000 之间" in page.locator("#draft").inner_text()
     problems += problems_on(page, "refused", axe_source)
 
     page.get_by_label("文号（通知编号）").fill("测试〔2021〕1号")
-    page.get_by_label("居民面积价格（元/m²）").fill("22.00")
+    page.get_by_label("居民面积价格（元/m²）", exact=True).fill("22.00")
     page.get_by_label("发文日期").fill("2021-10-20")
     page.get_by_label("通知原文").fill(NOTICE)
     page.get_by_role("button", name="保存草稿").click()

@@ -137,7 +137,7 @@ def test_editing_a_draft_keeps_every_figure_and_records_who(client, county):
         ("basic_share", "-0.1", "应在 0 到 1 之间"),
         ("exchanger_fee", "abc", "输入一个数字"),
         ("effective_until", "2021-11-01", "有效期至不能早于执行日期"),
-        ("code", "", "这个字段是必填项"),
+        ("code", "", "该字段是必填项"),
     ],
 )
 def test_nonsense_is_refused_in_words_next_to_its_field(client, county, field, value, words):
