@@ -137,8 +137,8 @@ class Migration(migrations.Migration):
                 ('policy', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notice_pdf', to='heating.pricepolicy', verbose_name='价格政策')),
             ],
             options={
-                'verbose_name': '通知 PDF',
-                'verbose_name_plural': '通知 PDF',
+                'verbose_name': '通知文件',
+                'verbose_name_plural': '通知文件',
             },
         ),
         migrations.RunPython(_trigger, _drop_trigger),

@@ -249,5 +249,5 @@ class PolicyNoticePdf(StoredFile):
     file = models.FileField(_("文件"), upload_to=notice_pdf_path, max_length=200)
 
     class Meta:
-        verbose_name = _("通知 PDF")
-        verbose_name_plural = _("通知 PDF")
+        verbose_name = _("通知文件")
+        verbose_name_plural = _("通知文件")

@@ -13,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from heating.models import PricePolicy
+from heating.models import PricePolicy, Statement
 from heating.models.policy import PolicyPublished
-from heating.selectors.policy import policy_for_season, priced_seasons
+from heating.selectors.policy import NoPolicyInForce, policy_for_season, priced_seasons
 from heating.services.policy import policy_draft_delete, policy_draft_update, policy_publish
+from heating.services.settlement import season_settle
 from heating.templatetags.portal import notice_section_url
+from tests.factories import CompanyFactory, make_account
 from tests.test_calculator_page import POLICY_2019
 from tests.uploads import PDF, PNG
 
@@ -301,6 +303,20 @@ def test_publishing_bills_its_seasons_and_shows_on_the_quote_api_and_the_policy_
     assert draft.code in page and "每平方米 ¥22.00，按套内建筑面积计费" in page
     assert "1. 居民用户供暖价格：按面积收费的，执行套内建筑面积22元/平方米。" in page  # its notice's text
     assert "2021-2022" in client.get("/calculator/").content.decode()
+
+
+def test_a_season_under_a_published_draft_is_settled_and_one_under_a_draft_is_not(county):
+    company = CompanyFactory()
+    home = make_account(area="100.00", company=company, from_year=2021)
+    draft = a_draft(residential_area_price=Decimal("22.00"))
+
+    with pytest.raises(NoPolicyInForce):
+        season_settle(company=company, start_year=2021, account_ids=[home.pk])
+    policy_publish(user=county.officer, policy_id=draft.pk)
+    assert season_settle(company=company, start_year=2021, account_ids=[home.pk]).issued == 1
+
+    statement = Statement.objects.get(account=home)
+    assert statement.policy_id == draft.pk and statement.amount_due == Decimal("2200.00")
 
 
 def test_a_published_drafted_notice_is_cited_by_its_sections(county):
