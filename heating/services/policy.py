@@ -93,6 +93,14 @@ def _base_policy(today: datetime.date) -> PricePolicy | None:
     )
 
 
+def _years_later(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _free_code(wanted: str) -> str:
     taken = set(PricePolicy.objects.filter(code__startswith=wanted).values_list("code", flat=True))
     n = 1
@@ -115,7 +123,7 @@ def policy_draft_new(*, user, today: datetime.date) -> PricePolicy:
         code=_free_code(_("价格政策草稿〔%(year)s〕") % {"year": start.year}),
         title=base.title,
         effective_from=start,
-        effective_until=start.replace(year=start.year + DRAFT_YEARS) - datetime.timedelta(days=1),
+        effective_until=_years_later(start, DRAFT_YEARS) - datetime.timedelta(days=1),
         status=PricePolicy.Status.DRAFT,
         **{name: getattr(base, name) for name in FIGURES},
     )

@@ -16,7 +16,12 @@ from django.urls import reverse
 from heating.models import PricePolicy, Statement
 from heating.models.policy import PolicyPublished
 from heating.selectors.policy import NoPolicyInForce, policy_for_season, priced_seasons
-from heating.services.policy import policy_draft_delete, policy_draft_update, policy_publish
+from heating.services.policy import (
+    policy_draft_delete,
+    policy_draft_new,
+    policy_draft_update,
+    policy_publish,
+)
 from heating.services.settlement import season_settle
 from heating.templatetags.portal import notice_section_url
 from tests.factories import CompanyFactory, make_account
@@ -102,6 +107,16 @@ def test_a_new_draft_copies_every_figure_of_the_latest_published_policy(client, 
     for name in ("residential_area_price", "low_income_rate", "institution_phased", "prorate_partial_seasons",
                  "notice_text", "notice_pdf", "effective_until"):
         assert f'name="{name}"' in html
+
+
+def test_a_new_draft_after_a_policy_ending_on_28_february_of_a_leap_year_starts_on_29_february(county):
+    ending = a_draft(until=datetime.date(2024, 2, 28))
+    policy_publish(user=county.officer, policy_id=ending.pk)
+
+    draft = policy_draft_new(user=county.officer, today=datetime.date(2026, 12, 1))
+
+    assert draft.effective_from == datetime.date(2024, 2, 29)
+    assert draft.effective_until == datetime.date(2026, 2, 27)
 
 
 def test_a_second_new_draft_gets_a_code_of_its_own(client, county):
