@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from heating.billing import explain
-from heating.models import Membership, Organisation
 from heating.notice_text import section_anchor
+from heating.selectors.overview import officer_duties
 from heating.selectors.policy import notice_stem
 
 register = template.Library()
@@ -64,11 +64,7 @@ def nav_current(context, *names) -> str:
 def bureau_officer(user) -> set[str] | None:
     """For the navigation of a signed-in user who is not company staff, in one query: the duties of
     their bureaus (an empty set for a bureau without any), or None when they belong to no bureau."""
-    rows = Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.BUREAU).values_list(
-        "organisation__duties__duty", flat=True
-    )
-    duties = list(rows)
-    return set(duties) - {None} if duties else None
+    return officer_duties(user)
 
 
 @register.filter
