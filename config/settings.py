@@ -109,6 +109,7 @@ LOGIN_REDIRECT_URL = "landing"
 # A bureau officer lands on the first of these pages that has work for their bureau (heating's own
 # inbox otherwise): config names them so that heating never imports the apps built on it.
 BUREAU_LANDINGS = [
+    "heating.selectors.policy_desk.bureau_landing_waiting",
     "heating.selectors.disputes.bureau_landing_waiting",
     "heating.selectors.institutions.bureau_landing_waiting",
     "subsidy.landing.bureau_landing",
@@ -117,6 +118,7 @@ BUREAU_LANDINGS = [
     "heating.selectors.lowincome.bureau_landing",
     "heating.selectors.institutions.bureau_landing",
     "heating.selectors.complaints.bureau_landing",
+    "heating.selectors.policy_desk.bureau_landing",
 ]
 LOGOUT_REDIRECT_URL = "home"
 

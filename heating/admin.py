@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -396,14 +397,33 @@ class PaymentAdmin(PortalAdmin, SimpleHistoryAdmin):
 
 @admin.register(PricePolicy)
 class PricePolicyAdmin(PortalAdmin, SimpleHistoryAdmin):
-    """A notice in force is never edited: past bills must stay reproducible. A new notice is a new row."""
+    """A notice in force is never edited: past bills must stay reproducible. A new notice is a new row
+    (loaded here as published, or drafted and published on the price-policy desk, /bureau/prices/);
+    here a policy is only read, and only a draft is deleted."""
 
-    list_display = ["code", "effective_from", "effective_until"]
+    list_display = ["code", "status", "effective_from", "effective_until"]
+    list_filter = ["status"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return ()
-        return [f.name for f in self.model._meta.fields if f.name not in ("id", "title")]
+            return ("status", "published_at", "published_by")
+        return [f.name for f in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_published
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a queryset's delete would pass a published policy by
+        return actions
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # a notice loaded here is published as it is kept
+            obj.published_at, obj.published_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Season)

@@ -1,5 +1,6 @@
-"""The text of a price notice, shipped as data in heating/notices/, read into its numbered sections so
-that a page can show it and cite a section (§三) by an anchor. Pure: no database."""
+"""The text of a price notice read into its numbered sections, so that a page can show it and cite a
+section (§三) by an anchor: shipped as data in heating/notices/ for the notices loaded by migration, kept
+on the PricePolicy row for those the price-policy desk drafts and publishes. Pure: no database."""
 
 import functools
 import re
@@ -74,3 +75,17 @@ def notice_text(code: str) -> NoticeText | None:
     if stem is None:
         return None
     return parse((NOTICES_DIR / f"{stem}.txt").read_text(encoding="utf-8"), stem)
+
+
+def drafted_stem(pk: int) -> str:
+    """The anchors' prefix of a notice whose text is kept on its policy row."""
+    return f"notice-{pk}"
+
+
+def policy_notice(policy) -> NoticeText | None:
+    """The text of a PricePolicy's notice: the one shipped for its code, else the one kept on the row
+    (a drafted notice), or None when there is neither."""
+    shipped = notice_text(policy.code)
+    if shipped is not None or not policy.notice_text.strip():
+        return shipped
+    return parse(policy.notice_text, drafted_stem(policy.pk))

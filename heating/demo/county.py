@@ -113,6 +113,27 @@ BUREAU_FOR = {
 CIVIL_AFFAIRS = "MZJ"
 HOUSING = "ZJJ"
 
+# The demo draft of the price-policy desk: the 2019 prices continued from the day the 2019 notice ends.
+DEMO_DRAFT_CODE = "演示草稿〔2021〕"
+DEMO_DRAFT_TITLE = "【演示数据】延续 2019 年价格的城区供暖价格政策（草稿，非正式文件）"
+DEMO_DRAFT_FROM = datetime.date(2021, 11, 15)
+DEMO_DRAFT_UNTIL = datetime.date(2023, 11, 14)
+DEMO_DRAFT_NOTICE_DATE = datetime.date(2021, 10, 20)
+DEMO_DRAFT_TEXT = """【演示数据】关于延续城区供暖价格的通知（草稿）
+
+演示草稿〔2021〕
+
+这是演示数据，不是正式文件：门户的价格政策工作台用它展示起草和发布的过程。
+
+一、城区供暖价格
+
+1. 自 2021 年 11 月 15 日起，继续执行源政办字〔2019〕54号确定的居民和非居民供暖价格。
+
+二、执行期
+
+本通知自 2021 年 11 月 15 日起执行，有效期至 2023 年 11 月 14 日。
+"""
+
 RESIDENT = "resident"
 RESIDENT2 = "resident2"
 

@@ -38,6 +38,7 @@ from heating.models import (
     OrganisationDuty,
     Payment,
     Premises,
+    PricePolicy,
     ProviderAccount,
     Reading,
     Role,
@@ -51,6 +52,7 @@ from heating.selectors.facts import facts_for_season
 from heating.selectors.policy import policy_for_season
 from heating.services.complaints import complaint_assign, complaint_file
 from heating.services.payments import payment_entries
+from heating.services.policy import FIGURES
 from heating.services.settlement import season_settle
 
 from .county import (
@@ -62,6 +64,12 @@ from .county import (
     CIVIL_AFFAIRS,
     CLERKS,
     COMPANIES,
+    DEMO_DRAFT_CODE,
+    DEMO_DRAFT_FROM,
+    DEMO_DRAFT_NOTICE_DATE,
+    DEMO_DRAFT_TEXT,
+    DEMO_DRAFT_TITLE,
+    DEMO_DRAFT_UNTIL,
     DEMO_PASSWORD,
     FACTS_CHUNK,
     HOUSING,
@@ -326,12 +334,36 @@ def demo_seed(*, accounts: int = 3000) -> SeedResult:
     _create_payments(plans, new_accounts, policies, users, created)
     _settle_residents(companies, users, created)
     _file_complaints(users, created)
+    _ensure_demo_draft(policies[SEASONS[-1]], created)
     demo_seeded.send(sender=SeedResult, created=created)
     logins = [
         (login.username, str(login.role), f"{code} {orgs[code].name}" if (code := login.organisation) else "")
         for login in LOGINS
     ]
     return SeedResult(accounts, created, known, logins)
+
+
+def _ensure_demo_draft(base: PricePolicy, created: dict[str, int]) -> None:
+    """The price-policy desk's demo draft: every figure of the 2019 notice, continued from the day it
+    ends, so that a newcomer can edit and publish one at once (the `ndrc` login). Kept once made, even
+    when published since."""
+    if PricePolicy.objects.filter(code=DEMO_DRAFT_CODE).exists():
+        created["policy_drafts"] = 0
+        return
+    draft = PricePolicy(
+        code=DEMO_DRAFT_CODE,
+        title=DEMO_DRAFT_TITLE,
+        effective_from=DEMO_DRAFT_FROM,
+        effective_until=DEMO_DRAFT_UNTIL,
+        status=PricePolicy.Status.DRAFT,
+        notice_date=DEMO_DRAFT_NOTICE_DATE,
+        notice_text=DEMO_DRAFT_TEXT,
+        **{name: getattr(base, name) for name in FIGURES},
+    )
+    draft.full_clean()
+    draft._change_reason = CHANGE_REASON
+    draft.save()
+    created["policy_drafts"] = 1
 
 
 def _settle_residents(companies: dict[str, Organisation], users, created: dict[str, int]) -> None:

@@ -21,7 +21,7 @@ from .meters import Meter, Reading, ReadingLimits
 from .orders import PaymentNotification, PaymentOrder, ProviderAccount, SandboxTrade
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role, ServiceCounter
 from .payments import Payment
-from .policy import PricePolicy, Season
+from .policy import PolicyNoticePdf, PricePolicy, Season
 from .premises import Building, HeatedPart, Premises, Route
 from .receipts import Receipt, ReceiptCounter, ReceiptVoid
 from .reconciliation import Mismatch, Reconciliation
@@ -75,6 +75,7 @@ __all__ = [
     "ProviderAccount",
     "SandboxTrade",
     "Premises",
+    "PolicyNoticePdf",
     "PricePolicy",
     "Reading",
     "Receipt",

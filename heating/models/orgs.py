@@ -63,8 +63,8 @@ class Duty(models.TextChoices):
     ELIGIBILITY_HR = "eligibility_hr", _("职业（技工）学校资格审定")
     ELIGIBILITY_CIVIL_AFFAIRS = "eligibility_civil_affairs", _("低保特困及敬老院等资格审定")
     PRICE_EXPLANATION = "price_explanation", _("价格政策解释")
+    PRICE_POLICY = "price_policy", _("价格政策制定与发布")
     PRICE_SUPERVISION = "price_supervision", _("价格执行监督")
-    PRICE_POLICY = "price_policy", _("价格政策制定")
     SERVICE_OVERSIGHT = "service_oversight", _("供热服务质量监管")
 
 

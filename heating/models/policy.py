@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from heating.billing import PriceTerms
 
 from .fields import money_field, season_year_field, share_field
+from .files import StoredFile
 from .history import History
 
 SEASON_FIRST = (11, 15)
@@ -62,9 +64,40 @@ class PricePolicyQuerySet(models.QuerySet):
         return self.filter(status=PricePolicy.Status.PUBLISHED)
 
 
+class PolicyPublished(ValidationError):
+    """A published policy is never changed: its seasons' bills must stay reproducible."""
+
+
+# What bills a season and what the notice says: frozen on a published row by a database trigger
+# (migration 0033) as well as by PricePolicy.save. The title and the end of the period are left to
+# save() alone, so that a superseded notice can still be cut short by hand (POLICY.md §10.12).
+FROZEN_COLUMNS = (
+    "status",
+    "code",
+    "effective_from",
+    "residential_area_price",
+    "residential_heat_price",
+    "non_residential_area_price",
+    "non_residential_heat_price",
+    "basic_share",
+    "heat_share",
+    "exchanger_fee",
+    "low_income_rate",
+    "duplex_single_floor_share",
+    "attic_without_certificate_share",
+    "institution_phased",
+    "institution_cap",
+    "prorate_partial_seasons",
+    "notice_date",
+    "notice_text",
+)
+
+
 class PricePolicy(models.Model):
     """A price notice as data: a new notice is a new row, not a deploy (POLICY.md §1). Only a
-    published policy bills anything; a draft is the price-policy desk's to edit and to try."""
+    published policy bills anything; a draft is the price-policy desk's to edit and to try. The code
+    is the notice's number (文号); a drafted notice's text and PDF are kept here, a shipped one's text
+    in heating/notices/ (heating.notice_text)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -89,6 +122,15 @@ class PricePolicy(models.Model):
     prorate_partial_seasons = models.BooleanField(_("季中开户或销户按开户天数计费"), default=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("发布人"),
+    )
+    notice_date = models.DateField(_("发文日期"), null=True, blank=True)
+    notice_text = models.TextField(
+        _("通知原文"), blank=True,
+        help_text=_("标题一段，其后每段之间空一行；“一、”开头的段落开始一节，“1. ”开头的段落是其中一项。"),
+    )
     history = History()
 
     objects = PricePolicyQuerySet.as_manager()
@@ -122,6 +164,30 @@ class PricePolicy(models.Model):
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        """Refuses to change a row that is published in the database (a draft becoming published is
+        the one change allowed; saving it unchanged is no change); the trigger of migration 0033
+        refuses the same for every writer."""
+        if self.pk is not None:
+            names = [f.attname for f in self._meta.concrete_fields]
+            stored = PricePolicy.objects.published().filter(pk=self.pk).values(*names).first()
+            if stored is not None and any(stored[name] != getattr(self, name) for name in names):
+                raise PolicyPublished(
+                    _("价格政策“%(code)s”已发布，不能修改。"), code="published", params={"code": self.code}
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if PricePolicy.objects.published().filter(pk=self.pk).exists():
+            raise PolicyPublished(
+                _("价格政策“%(code)s”已发布，不能删除。"), code="published", params={"code": self.code}
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PricePolicy.Status.PUBLISHED
 
     def clean(self):
         """Published policies never overlap (POLICY.md §10.12): a season is billed under exactly one. On
@@ -166,3 +232,22 @@ class PricePolicy(models.Model):
             institution_cap=self.institution_cap,
             prorate_partial_seasons=self.prorate_partial_seasons,
         )
+
+
+def notice_pdf_path(instance, filename: str) -> str:
+    # The stored name is the content's own, never the uploader's text (kept apart as `name`).
+    return f"heating/notices/{instance.policy_id}/{instance.sha256}"
+
+
+class PolicyNoticePdf(StoredFile):
+    """The notice as printed (a PDF), beside the text the portal shows: public once its policy is
+    published, the price-policy desk's before."""
+
+    policy = models.OneToOneField(
+        PricePolicy, models.CASCADE, related_name="notice_pdf", verbose_name=_("价格政策")
+    )
+    file = models.FileField(_("文件"), upload_to=notice_pdf_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("通知文件")
+        verbose_name_plural = _("通知文件")

@@ -81,6 +81,17 @@ def is_bureau_officer(user) -> bool:
     )
 
 
+def officer_duties(user) -> set[str] | None:
+    """In one query: the duties of the user's bureaus (an empty set for a bureau without any), or None
+    when the user belongs to no bureau."""
+    duties = list(
+        Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.BUREAU).values_list(
+            "organisation__duties__duty", flat=True
+        )
+    )
+    return set(duties) - {None} if duties else None
+
+
 def bureau_work_page(user) -> str | None:
     """The URL name of a bureau officer's own work, from the first of settings.BUREAU_LANDINGS (dotted
     paths of `(user) -> URL name or None`) that has one: apps built on heating (the subsidy claims)

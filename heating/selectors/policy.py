@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from heating.models import PricePolicy
 from heating.models.policy import season_days
+from heating.notice_text import NOTICE_FILES, drafted_stem
 
 
 class NoPolicyInForce(LookupError):
@@ -38,3 +39,16 @@ def priced_seasons() -> list[int]:
 def latest_priced_season() -> int | None:
     """The latest season whose first day some published policy covers (the quote API's default)."""
     return next(iter(priced_seasons()), None)
+
+
+def notice_stem(code: str) -> str | None:
+    """The anchors' prefix of the published notice with this code on the policy page, or None when
+    its text is not on the portal: no query for a notice whose text ships."""
+    stem = NOTICE_FILES.get(code)
+    if stem is None:
+        pk = (
+            PricePolicy.objects.published().filter(code=code).exclude(notice_text="")
+            .values_list("pk", flat=True).first()
+        )
+        stem = None if pk is None else drafted_stem(pk)
+    return stem

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from heating.billing import money
 from heating.models import PricePolicy
-from heating.notice_text import NoticeText, notice_text
+from heating.notice_text import NoticeText, policy_notice
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class PublishedPolicy:
     residential_basic_price: Decimal
     non_residential_basic_price: Decimal
     notice: NoticeText | None
+    has_pdf: bool
     in_force: bool
 
 
@@ -33,10 +34,11 @@ def published_policies(today: datetime.date) -> PolicyPage:
             policy=p,
             residential_basic_price=money(p.residential_area_price * p.basic_share),
             non_residential_basic_price=money(p.non_residential_area_price * p.basic_share),
-            notice=notice_text(p.code),
+            notice=policy_notice(p),
+            has_pdf=hasattr(p, "notice_pdf"),
             in_force=p.effective_from <= today <= p.effective_until,
         )
-        for p in PricePolicy.objects.published().order_by("-effective_from")
+        for p in PricePolicy.objects.published().select_related("notice_pdf").order_by("-effective_from")
     ]
     in_force = next((p for p in policies if p.in_force), None)
     return PolicyPage(policies=policies, in_force=in_force, latest=next(iter(policies), None))

@@ -9,8 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from heating.billing import explain
-from heating.notice_text import NOTICE_FILES, section_anchor
-from heating.selectors.overview import is_bureau_officer
+from heating.notice_text import section_anchor
+from heating.selectors.overview import officer_duties
+from heating.selectors.policy import notice_stem
 
 register = template.Library()
 
@@ -60,9 +61,10 @@ def nav_current(context, *names) -> str:
 
 
 @register.simple_tag
-def bureau_officer(user) -> bool:
-    """For the navigation of a signed-in user who is not company staff: one query."""
-    return is_bureau_officer(user)
+def bureau_officer(user) -> set[str] | None:
+    """For the navigation of a signed-in user who is not company staff, in one query: the duties of
+    their bureaus (an empty set for a bureau without any), or None when they belong to no bureau."""
+    return officer_duties(user)
 
 
 @register.filter
@@ -79,6 +81,6 @@ def method_label(method: str) -> str:
 @register.filter
 def notice_section_url(section: str, policy_code: str) -> str:
     """The address of a cited section (§三, §一.4) in the text of the notice `policy_code` on the policy
-    page, or "" when that notice's text does not ship with the portal."""
-    stem = NOTICE_FILES.get(policy_code)
+    page, or "" when that notice's text is not on the portal."""
+    stem = notice_stem(policy_code)
     return f"{reverse('policy-public')}#{section_anchor(stem, section)}" if stem else ""

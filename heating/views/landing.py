@@ -77,6 +77,7 @@ def bureau_inbox(request):
         "oversees_refunds": Duty.REFUND_OVERSIGHT in duties,
         "sees_complaints": bool(duties & {Duty.SERVICE_OVERSIGHT, Duty.PRICE_SUPERVISION}),
         "decides_areas": Duty.AREA_DECISION in duties,
+        "sets_prices": Duty.PRICE_POLICY in duties,
         "decides_institutions": bool(duties & set(InstitutionApproval.DUTIES.values())),
         "unread": latest_unread(request.user),
     }

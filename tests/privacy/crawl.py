@@ -77,6 +77,10 @@ PK_SAMPLE = {
     "supervision-case-step": "compliance_case",
     "reconciliation-day": "reconciliation",
     "mismatch-resolve": "mismatch",
+    "policy-notice-pdf": "policy_draft",  # the demo draft has no PDF: a 404, still a visit
+    "policy-desk-policy": "policy_draft",
+    "policy-desk-publish": "policy_draft",
+    "policy-desk-delete": "policy_draft",
 }
 # Routes visited once more with another sample: a refused import, a roster previewed and not
 # committed, a dispute not yet answered, a notices job.
@@ -88,6 +92,7 @@ VARIANTS = {
     "complaint-company": {"complaint": "complaint_filed"},
     "complaint-bureau": {"complaint": "complaint_filed"},
     "job-progress": {"job": "notice_job"},
+    "policy-desk-policy": {"policy_draft": "policy_published"},
 }
 # Other parameters, by name: a sample key, or a fixed value.
 PARAM_SAMPLE = {

@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from heating import identity
+from heating.demo.county import DEMO_DRAFT_CODE
 from heating.imports.onboarding import COLUMNS
 from heating.imports.reconciliation import import_statement_file
 from heating.models import (
@@ -36,6 +37,7 @@ from heating.models import (
     Meter,
     Organisation,
     PaymentOrder,
+    PricePolicy,
     Reading,
     Receipt,
     Reconciliation,
@@ -330,6 +332,8 @@ def seed(on_commit) -> Seeded:
         "message": Message.objects.order_by("pk").first().pk,
         "institution_document": institution.application.documents.get().pk,
         "home": homes[0].number,
+        "policy_draft": PricePolicy.objects.get(code=DEMO_DRAFT_CODE).pk,
+        "policy_published": PricePolicy.objects.published().order_by("pk").first().pk,
         "id_customer": Customer.objects.get(id_number_hash=identity.fingerprint(BOOK[0])).pk,
     }
     numbers = {
