@@ -8,6 +8,7 @@ import heating.services.season_totals  # noqa: F401
 import heating.services.settlement_runs  # noqa: F401
 from heating.imports.common import batch_previews_expire
 from heating.selectors.jobs import jobs_stalled
+from heating.services.channel_refunds import channel_refunds_query as _channel_refunds_query
 from heating.services.inbox import messages_email
 from heating.services.jobs import job_run
 from heating.services.lowincome import certificate_reminders_send
@@ -58,3 +59,9 @@ def orders_query_open() -> list[int]:
 def orders_close_expired() -> list[int]:
     """On the beat schedule: orders never paid within the timeout, closed; their ids."""
     return _orders_close_expired()
+
+
+@shared_task
+def channel_refunds_query() -> list[int]:
+    """On the beat schedule: refunds sent back through a provider, asked about; ids of the parts settled."""
+    return _channel_refunds_query()

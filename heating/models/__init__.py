@@ -8,6 +8,7 @@ from .accounts import (
 )
 from .activation import ActivationCode
 from .bank_collection import BankCollection
+from .channel_refunds import ChannelRefund
 from .customers import Customer
 from .disputes import AreaDispute, AreaDisputeDocument
 from .imports import ImportBatch
@@ -17,7 +18,7 @@ from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
 from .lowincome import LowIncomeReminder, LowIncomeScan
 from .meters import Meter, Reading, ReadingLimits
-from .orders import PaymentNotification, PaymentOrder, ProviderAccount, SandboxTrade
+from .orders import PaymentNotification, PaymentOrder, ProviderAccount, SandboxRefund, SandboxTrade
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role, ServiceCounter
 from .payments import Payment
 from .policy import PricePolicy, Season
@@ -44,6 +45,7 @@ __all__ = [
     "AreaDispute",
     "AreaDisputeDocument",
     "BankCollection",
+    "ChannelRefund",
     "Building",
     "Customer",
     "Duty",
@@ -66,6 +68,7 @@ __all__ = [
     "PaymentNotification",
     "PaymentOrder",
     "ProviderAccount",
+    "SandboxRefund",
     "SandboxTrade",
     "Premises",
     "PricePolicy",

@@ -182,7 +182,9 @@ def _open_before(minutes: int, now: datetime.datetime):
     ).order_by("created_at")
 
 
-def _merchant(order: PaymentOrder):
+def order_merchant(order: PaymentOrder):
+    """The order's provider and its company's merchant configuration (active or not: a paid order
+    can still be asked about and refunded)."""
     merchant = ProviderAccount.objects.get(company_id=order.company_id, provider=order.provider)
     return provider_get(order.provider), merchant_config(merchant)
 
@@ -192,7 +194,7 @@ def orders_query_open(*, now: datetime.datetime | None = None) -> list[int]:
     never came; apply those it says were paid. The ids applied."""
     applied = []
     for order in _open_before(settings.ORDER_QUERY_AFTER_MINUTES, now or timezone.now()):
-        backend, config = _merchant(order)
+        backend, config = order_merchant(order)
         status = backend.query_order(config, order.out_trade_no)
         if status.state == TradeStatus.PAID and _apply_status(order, status) == Verdict.APPLIED:
             applied.append(order.pk)
@@ -205,7 +207,7 @@ def orders_close_expired(*, now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     closed = []
     for order in _open_before(settings.ORDER_TIMEOUT_MINUTES, now):
-        backend, config = _merchant(order)
+        backend, config = order_merchant(order)
         try:
             backend.close_order(config, order.out_trade_no)
         except AlreadyPaid:
