@@ -77,6 +77,7 @@ def company_refunds_page(company, start_year: int) -> list[Refund]:
         parts = refund.channel_parts.all()
         refund.in_flight = any(p.state == ChannelRefund.State.SUBMITTED for p in parts)
         refund.in_channel = any(p.state in ChannelRefund.HOLDING for p in parts)
+        refund.channel_left = Decimal(refund.channel_left).quantize(ZERO)  # SQLite sums lose the scale
         refund.bank_rest = max(ZERO, refund.amount - refund.channel_left)
     return refunds
 
