@@ -96,12 +96,10 @@ def _split_off(refund: Refund, amount: Decimal, user) -> Refund:
     rest.created_at = refund.created_at
     refund.amount -= amount
     refund._history_user = user
-    refund._change_reason = _(
-        "原路退回：在线支付不足的 %(amount)s 元另列第 %(id)s 号退费，由银行转账退还"
-    ) % {
-        "amount": amount,
-        "id": rest.id,
-    }
+    # simple_history keeps at most 100 characters of a reason.
+    refund._change_reason = (
+        _("原路退回：%(amount)s 元另列第 %(id)s 号退费（银行转账）") % {"amount": amount, "id": rest.id}
+    )[:100]
     refund.save()
     return rest
 
