@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "heating.tasks.complaints_overdue",
         "schedule": crontab(minute="*/15"),
     },
+    # Refunds sent back through a provider settle there later (heating.services.channel_refunds).
+    "channel-refunds-query": {
+        "task": "heating.tasks.channel_refunds_query",
+        "schedule": crontab(minute="*/2"),
+    },
     "jobs-resume-stalled": {
         "task": "heating.tasks.jobs_resume_stalled",
         "schedule": crontab(minute="*/5"),

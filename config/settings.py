@@ -180,6 +180,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # ORDER_QUERY_AFTER_MINUTES (its notification may have been lost) and closed after ORDER_TIMEOUT_MINUTES.
 ORDER_QUERY_AFTER_MINUTES = env.int("ORDER_QUERY_AFTER_MINUTES", default=5)
 ORDER_TIMEOUT_MINUTES = env.int("ORDER_TIMEOUT_MINUTES", default=30)
+# The sandbox provider pays a refund back at once, unless asynchronous like a real provider: then it
+# stays processing until heating.payments.sandbox.refund_complete (the demo keeps it instant).
+SANDBOX_REFUNDS_ASYNC = env.bool("SANDBOX_REFUNDS_ASYNC", default=False)
 
 # Import files (heating.imports): the largest accepted, and how long a previewed file waits for its
 # commit before the beat task deletes it (heating.tasks.imports_expire_previews).

@@ -8,6 +8,7 @@ import heating.services.season_totals  # noqa: F401
 import heating.services.settlement_runs  # noqa: F401
 from heating.imports.common import batch_previews_expire
 from heating.selectors.jobs import jobs_stalled
+from heating.services.channel_refunds import channel_refunds_query as _channel_refunds_query
 from heating.services.complaints import complaints_report_overdue
 from heating.services.inbox import messages_email
 from heating.services.jobs import job_run
@@ -65,3 +66,8 @@ def orders_close_expired() -> list[int]:
 def complaints_overdue() -> list[int]:
     """On the beat schedule: complaints past their deadline, reported once to the oversight bureaus."""
     return complaints_report_overdue()
+
+
+def channel_refunds_query() -> list[int]:
+    """On the beat schedule: refunds sent back through a provider, asked about; ids of the parts settled."""
+    return _channel_refunds_query()

@@ -8,6 +8,7 @@ from .accounts import (
 )
 from .activation import ActivationCode
 from .bank_collection import BankCollection
+from .channel_refunds import ChannelRefund
 from .complaints import Complaint, ComplaintPhoto, ComplaintStep, TemperatureMeasurement
 from .customers import Customer
 from .disputes import AreaDispute, AreaDisputeDocument
@@ -18,7 +19,7 @@ from .jobs import Job, JobSlot
 from .ledger import AppendOnlyError, LedgerEntry
 from .lowincome import LowIncomeReminder, LowIncomeScan
 from .meters import Meter, Reading, ReadingLimits
-from .orders import PaymentNotification, PaymentOrder, ProviderAccount, SandboxTrade
+from .orders import PaymentNotification, PaymentOrder, ProviderAccount, SandboxRefund, SandboxTrade
 from .orgs import Duty, Membership, Organisation, OrganisationDuty, Role, ServiceCounter
 from .payments import Payment
 from .policy import PolicyNoticePdf, PricePolicy, Season
@@ -50,6 +51,7 @@ __all__ = [
     "ComplaintPhoto",
     "ComplaintStep",
     "TemperatureMeasurement",
+    "ChannelRefund",
     "Building",
     "Customer",
     "Duty",
@@ -73,6 +75,7 @@ __all__ = [
     "PaymentNotification",
     "PaymentOrder",
     "ProviderAccount",
+    "SandboxRefund",
     "SandboxTrade",
     "Premises",
     "PolicyNoticePdf",

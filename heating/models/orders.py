@@ -175,3 +175,26 @@ class SandboxTrade(models.Model):
 
     def __str__(self):
         return self.out_trade_no
+
+
+class SandboxRefund(models.Model):
+    """The sandbox provider's side of a refund (heating.payments.sandbox), one per refund number."""
+
+    class State(models.TextChoices):
+        PROCESSING = "PROCESSING", _("退款处理中")
+        SUCCESS = "SUCCESS", _("退款成功")
+        ABNORMAL = "ABNORMAL", _("退款异常")
+
+    trade = models.ForeignKey(SandboxTrade, models.PROTECT, related_name="refunds", verbose_name=_("交易"))
+    refund_no = models.CharField(_("退款单号"), max_length=64, unique=True)
+    refund_id = models.CharField(_("渠道退款单号"), max_length=64)
+    amount = money_field(_("金额（元）"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("演示渠道退款")
+        verbose_name_plural = _("演示渠道退款")
+
+    def __str__(self):
+        return self.refund_no

@@ -29,6 +29,8 @@ from .providers import (
     Payer,
     Provider,
     ProviderError,
+    RefundRefused,
+    RefundStatus,
     TradeStatus,
     notify_url,
     register,
@@ -45,6 +47,7 @@ STATES = {
     "TRADE_CLOSED": TradeStatus.CLOSED,
 }
 NOT_EXIST = "ACQ.TRADE_NOT_EXIST"
+BUSINESS_FAILED = "40004"  # the gateway answered and refused (its sub_code says why)
 
 
 def client(config: MerchantConfig) -> AliPay:
@@ -187,10 +190,29 @@ class Alipay(Provider):
                 refund_amount=f"{amount:.2f}", out_trade_no=out_trade_no, out_request_no=refund_no
             )
         )
+        if answer.get("code") == "10000":
+            return
+        if answer.get("code") == BUSINESS_FAILED:
+            raise RefundRefused(f"Alipay refused the refund: {answer.get('sub_code', '')}")
+        raise ProviderError(f"Alipay refund failed: {answer.get('code')} {answer.get('sub_code', '')}")
+
+    def refund_query(self, config: MerchantConfig, out_trade_no: str, refund_no: str) -> RefundStatus:
+        """Alipay refunds at once or not at all: a refund it does not report as REFUND_SUCCESS never
+        took place, and is asked for again under the same number."""
+        answer = _call(
+            lambda: client(config).api_alipay_trade_fastpay_refund_query(
+                out_request_no=refund_no, out_trade_no=out_trade_no
+            )
+        )
         if answer.get("code") != "10000":
             raise ProviderError(
-                f"Alipay refused the refund: {answer.get('code')} {answer.get('sub_code', '')}"
+                f"Alipay refund query failed: {answer.get('code')} {answer.get('sub_code', '')}"
             )
+        if answer.get("refund_status") == "REFUND_SUCCESS":
+            return RefundStatus(
+                refund_no=refund_no, state=RefundStatus.SUCCEEDED, refund_id=answer.get("trade_no", "")
+            )
+        return RefundStatus(refund_no=refund_no, state=RefundStatus.UNKNOWN)
 
     def ack(self, ok: bool) -> tuple[int, str]:
         return (200, "success") if ok else (400, "fail")

@@ -68,6 +68,25 @@ class TradeStatus:
     paid_at: datetime.datetime | None = None
 
 
+@dataclass(frozen=True)
+class RefundStatus:
+    """The provider's answer about one refund: `state` is one of SUCCEEDED, PROCESSING, FAILED or
+    UNKNOWN (the provider has no refund under that number: the request never reached it);
+    `reason` says why a refund failed, in words fit to show staff."""
+
+    SUCCEEDED, PROCESSING, FAILED, UNKNOWN = "succeeded", "processing", "failed", "unknown"
+
+    refund_no: str
+    state: str
+    refund_id: str = ""
+    reason: str = ""
+
+
+class RefundRefused(Exception):
+    """The provider refused the refund outright (not paid, more than is left to refund); the
+    message is the provider's reason, fit to show staff and free of secrets."""
+
+
 class NotificationRefused(Exception):
     """The notification cannot be trusted; `verdict` is a PaymentNotification.Verdict value."""
 
@@ -122,7 +141,16 @@ class Provider(ABC):
     @abstractmethod
     def refund(
         self, config: MerchantConfig, out_trade_no: str, *, refund_no: str, amount: Decimal
-    ) -> None: ...
+    ) -> None:
+        """Ask the provider to pay `amount` of the paid order back to the payer under our
+        `refund_no`, which is the provider's idempotency key (WeChat's out_refund_no, Alipay's
+        out_request_no): asking again with the same number refunds once. Raise RefundRefused when the
+        provider refuses; the outcome otherwise comes from `refund_query` (refunds are asynchronous).
+        Any other exception means "not known to have arrived": the caller asks again later."""
+
+    @abstractmethod
+    def refund_query(self, config: MerchantConfig, out_trade_no: str, refund_no: str) -> RefundStatus:
+        """Where the refund `refund_no` of the order stands."""
 
     @abstractmethod
     def ack(self, ok: bool) -> tuple[int, dict | str]:

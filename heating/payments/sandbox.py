@@ -5,7 +5,9 @@ platform's signing key) is kept encrypted, the public half verifies. A notificat
 signed RSA-SHA256 (PKCS#1 v1.5) over "timestamp\\nnonce\\nbody\\n", the timestamp and nonce in
 headers, as WeChat Pay v3 does; verification is the real code path, with a replay window on the
 timestamp. `trade_pay` is the pretend payer: it marks the trade paid and returns the signed
-notification the platform would send."""
+notification the platform would send. Refunds are kept per refund number (the idempotency key) and
+never exceed what the trade has left; with SANDBOX_REFUNDS_ASYNC they stay processing until
+`refund_complete`, the pretend platform finishing (or failing) them."""
 
 import base64
 import datetime
@@ -18,10 +20,12 @@ from decimal import Decimal, InvalidOperation
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from heating.models import Payment, ProviderAccount, SandboxTrade
+from heating.models import Payment, ProviderAccount, SandboxRefund, SandboxTrade
 
 from .config import merchant_config, secrets_protect
 from .providers import (
@@ -31,6 +35,8 @@ from .providers import (
     NotificationRefused,
     Payer,
     Provider,
+    RefundRefused,
+    RefundStatus,
     TradeStatus,
     register,
 )
@@ -116,6 +122,25 @@ def trade_pay(out_trade_no: str, *, timestamp: int | None = None) -> tuple[dict[
         trade.paid_at = timezone.now()
         trade.save()
     return notification_sign(trade.merchant_id, _payload(trade), timestamp=timestamp)
+
+
+@transaction.atomic
+def refund_complete(refund_no: str, *, ok: bool = True, reason: str = "") -> None:
+    """The platform finishes a processing refund: paid back (the trade becomes REFUND once nothing
+    is left of it) or abnormal, with its reason."""
+    refund = SandboxRefund.objects.select_for_update().select_related("trade").get(refund_no=refund_no)
+    if refund.state != SandboxRefund.State.PROCESSING:
+        return
+    refund.state = SandboxRefund.State.SUCCESS if ok else SandboxRefund.State.ABNORMAL
+    refund.reason = "" if ok else reason[:200]
+    refund.save()
+    trade = refund.trade
+    paid_back = trade.refunds.filter(state=SandboxRefund.State.SUCCESS).aggregate(total=Sum("amount"))[
+        "total"
+    ]
+    if paid_back == trade.amount:
+        trade.state = SandboxTrade.State.REFUND
+        trade.save()
 
 
 class Sandbox(Provider):
@@ -219,10 +244,47 @@ class Sandbox(Provider):
         trade.state = SandboxTrade.State.CLOSED
         trade.save()
 
+    @transaction.atomic
     def refund(self, config: MerchantConfig, out_trade_no: str, *, refund_no: str, amount: Decimal) -> None:
-        SandboxTrade.objects.filter(
-            merchant_id=config.merchant_id, out_trade_no=out_trade_no, state=SandboxTrade.State.SUCCESS
-        ).update(state=SandboxTrade.State.REFUND)
+        trade = (
+            SandboxTrade.objects.select_for_update()
+            .filter(merchant_id=config.merchant_id, out_trade_no=out_trade_no)
+            .first()
+        )
+        if (
+            trade is None
+            or trade.state == SandboxTrade.State.NOTPAY
+            or trade.state == SandboxTrade.State.CLOSED
+        ):
+            raise RefundRefused("交易不存在或未支付")
+        if trade.refunds.filter(refund_no=refund_no).exists():
+            return
+        refunded = trade.refunds.exclude(state=SandboxRefund.State.ABNORMAL).aggregate(total=Sum("amount"))
+        if trade.state == SandboxTrade.State.REFUND or amount > trade.amount - (refunded["total"] or 0):
+            raise RefundRefused("可退金额不足")
+        trade.refunds.create(
+            refund_no=refund_no,
+            refund_id="SBXR" + secrets.token_hex(12),
+            amount=amount,
+            state=SandboxRefund.State.PROCESSING,
+        )
+        if not settings.SANDBOX_REFUNDS_ASYNC:
+            refund_complete(refund_no)
+
+    def refund_query(self, config: MerchantConfig, out_trade_no: str, refund_no: str) -> RefundStatus:
+        refund = SandboxRefund.objects.filter(
+            trade__merchant_id=config.merchant_id, trade__out_trade_no=out_trade_no, refund_no=refund_no
+        ).first()
+        if refund is None:
+            return RefundStatus(refund_no=refund_no, state=RefundStatus.UNKNOWN)
+        state = {
+            SandboxRefund.State.PROCESSING: RefundStatus.PROCESSING,
+            SandboxRefund.State.SUCCESS: RefundStatus.SUCCEEDED,
+            SandboxRefund.State.ABNORMAL: RefundStatus.FAILED,
+        }[refund.state]
+        return RefundStatus(
+            refund_no=refund_no, state=state, refund_id=refund.refund_id, reason=refund.reason
+        )
 
     def ack(self, ok: bool) -> tuple[int, dict]:
         return (200, {"code": "SUCCESS"}) if ok else (400, {"code": "FAIL", "message": "refused"})

@@ -29,6 +29,8 @@ from .providers import (
     Payer,
     Provider,
     ProviderError,
+    RefundRefused,
+    RefundStatus,
     TradeStatus,
     notify_url,
     register,
@@ -46,6 +48,14 @@ STATES = {
     "REVOKED": TradeStatus.CLOSED,
     "PAYERROR": TradeStatus.CLOSED,
     "REFUND": TradeStatus.REFUNDED,
+}
+# A refund's status in WeChat Pay's answers; ABNORMAL (the payer's account cannot take it back) and
+# CLOSED are failures staff must act on.
+REFUND_STATES = {
+    "SUCCESS": RefundStatus.SUCCEEDED,
+    "PROCESSING": RefundStatus.PROCESSING,
+    "ABNORMAL": RefundStatus.FAILED,
+    "CLOSED": RefundStatus.FAILED,
 }
 CENT = Decimal("0.01")
 
@@ -221,7 +231,7 @@ class WeChat(Provider):
     def refund(self, config: MerchantConfig, out_trade_no: str, *, refund_no: str, amount: Decimal) -> None:
         paid = self.query_order(config, out_trade_no)
         if paid.amount is None or paid.state not in (TradeStatus.PAID, TradeStatus.REFUNDED):
-            raise ProviderError("WeChat Pay: the order was not paid")
+            raise RefundRefused("WeChat Pay: the order was not paid")
         code, data = _call(
             lambda: client(config).refund(
                 out_refund_no=refund_no,
@@ -229,8 +239,24 @@ class WeChat(Provider):
                 amount={"refund": fen(amount), "total": fen(paid.amount), "currency": "CNY"},
             )
         )
-        if code != 200 or data.get("status") not in ("SUCCESS", "PROCESSING"):
-            raise ProviderError(f"WeChat Pay refused the refund: {code} {data.get('code', '')}")
+        if code == 200 and data.get("status") in REFUND_STATES:
+            return
+        if 400 <= code < 500:
+            # A business refusal (not enough left to refund, too old, …): WeChat Pay's code says why.
+            raise RefundRefused(f"WeChat Pay refused the refund: {data.get('code', code)}")
+        raise ProviderError(f"WeChat Pay refund failed: {code} {data.get('code', '')}")
+
+    def refund_query(self, config: MerchantConfig, out_trade_no: str, refund_no: str) -> RefundStatus:
+        code, data = _call(lambda: client(config).query_refund(out_refund_no=refund_no))
+        if code == 404 or data.get("code") == "RESOURCE_NOT_EXISTS":
+            return RefundStatus(refund_no=refund_no, state=RefundStatus.UNKNOWN)
+        if code != 200 or data.get("status") not in REFUND_STATES:
+            raise ProviderError(f"WeChat Pay refund query failed: {code} {data.get('code', '')}")
+        state = REFUND_STATES[data["status"]]
+        reason = f"WeChat Pay: {data['status']}" if state == RefundStatus.FAILED else ""
+        return RefundStatus(
+            refund_no=refund_no, state=state, refund_id=data.get("refund_id") or "", reason=reason
+        )
 
     def ack(self, ok: bool) -> tuple[int, dict]:
         return (200, {"code": "SUCCESS"}) if ok else (400, {"code": "FAIL", "message": "refused"})

@@ -8,10 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from heating.models import Account, LedgerEntry, Payment, Refund, ServiceCounter, Statement
+from heating.models import (
+    Account,
+    ChannelRefund,
+    LedgerEntry,
+    Payment,
+    Refund,
+    ServiceCounter,
+    Statement,
+)
 from heating.models.policy import season_days, season_name
 
 from .account_page import StatementView, statement_views
@@ -180,7 +189,13 @@ def season_bill_page(account: Account, start_year: int, *, today: datetime.date)
         prepayment, notice_lines, exception = charged or current.statement.prepayment, (), None
     else:
         prepayment, notice_lines, exception = _before_settlement(account, start_year, charged, today)
-    refunds = Refund.objects.filter(account=account, season_year=start_year).order_by("id")
+    refunds = (
+        Refund.objects.filter(account=account, season_year=start_year)
+        .prefetch_related(
+            Prefetch("channel_parts", queryset=ChannelRefund.objects.select_related("order").order_by("id"))
+        )
+        .order_by("id")
+    )
     return SeasonBillPage(
         account=account,
         season_year=start_year,

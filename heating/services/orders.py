@@ -243,7 +243,9 @@ def _open_before(minutes: int, now: datetime.datetime):
     ).order_by("created_at")
 
 
-def _merchant(order: PaymentOrder):
+def order_merchant(order: PaymentOrder):
+    """The order's provider and its company's merchant configuration (active or not: a paid order
+    can still be asked about and refunded)."""
     merchant = ProviderAccount.objects.get(company_id=order.company_id, provider=order.provider)
     return provider_get(order.provider), merchant_config(merchant)
 
@@ -254,7 +256,7 @@ def orders_query_open(*, now: datetime.datetime | None = None) -> list[int]:
     ids applied."""
     applied = []
     for order in _open_before(settings.ORDER_QUERY_AFTER_MINUTES, now or timezone.now()):
-        backend, config = _merchant(order)
+        backend, config = order_merchant(order)
         try:
             status = backend.query_order(config, order.out_trade_no)
         except ProviderError as error:
@@ -268,7 +270,7 @@ def orders_query_open(*, now: datetime.datetime | None = None) -> list[int]:
 def order_close(order: PaymentOrder, *, now: datetime.datetime | None = None) -> bool:
     """Close an open order with its provider first, so that it takes no more money for it, then here;
     one paid meanwhile is applied instead. Whether it was closed."""
-    backend, config = _merchant(order)
+    backend, config = order_merchant(order)
     try:
         backend.close_order(config, order.out_trade_no)
     except AlreadyPaid:
@@ -297,7 +299,7 @@ def order_refresh(order: PaymentOrder) -> str | None:
     if order.state != PaymentOrder.State.CREATED:
         return None
     try:
-        backend, config = _merchant(order)
+        backend, config = order_merchant(order)
         status = backend.query_order(config, order.out_trade_no)
     except Exception:
         log.warning("order %s could not be queried", order.pk, exc_info=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heating import bank_accounts
-from heating.models import LedgerEntry, Payment, Refund, Role, Statement
+from heating.models import ChannelRefund, LedgerEntry, Payment, Refund, Role, Statement
 from heating.selectors.ledger import balances
 from heating.selectors.scope import company_membership
 from heating.services.payments import payment_record, refund_record
@@ -35,13 +35,13 @@ def _company_of(user, *, manager=False):
     return membership.organisation
 
 
-def _locked(user, refund_ids: Iterable[int]) -> list[Refund]:
+def refunds_locked(user, refund_ids: Iterable[int], *, manager=False) -> list[Refund]:
     """The user's company's refunds, locked; any id outside the company is refused, not skipped."""
     wanted = set(refund_ids)
     refunds = list(
         Refund.objects.select_for_update()
         .select_related("account")
-        .filter(id__in=wanted, account__company=_company_of(user))
+        .filter(id__in=wanted, account__company=_company_of(user, manager=manager))
         .order_by("id")
     )
     if len(refunds) != len(wanted):
@@ -49,7 +49,21 @@ def _locked(user, refund_ids: Iterable[int]) -> list[Refund]:
     return refunds
 
 
-def _refuse_unless(refund: Refund, *states) -> None:
+def _refuse_in_channel(refunds: list[Refund]) -> None:
+    """A refund with money sent back through a channel (in flight or done) is settled by the
+    channel alone (heating.services.channel_refunds): paying it by bank too would pay twice."""
+    held = (
+        ChannelRefund.objects.filter(refund__in=refunds, state__in=ChannelRefund.HOLDING)
+        .values_list("refund_id", flat=True)
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            _("第 %(id)s 号退费已原路退回或正在原路退回，不能再这样处理。") % {"id": held}, code="in_channel"
+        )
+
+
+def refund_refuse_unless(refund: Refund, *states) -> None:
     if refund.state not in states:
         raise ValidationError(
             _("第 %(id)s 号%(kind)s的状态是“%(state)s”，不能这样处理。")
@@ -58,7 +72,7 @@ def _refuse_unless(refund: Refund, *states) -> None:
         )
 
 
-def _moved(refund: Refund, user) -> None:
+def refund_moved(refund: Refund, user) -> None:
     """Save a transition; the save is conditional on the state read (ConcurrentTransitionMixin)."""
     refund.changed_at = timezone.now()
     refund.changed_by = user
@@ -111,8 +125,8 @@ def refunds_open_for_season(*, company, start_year: int, user=None) -> list[Refu
 @transaction.atomic
 def refund_payee_set(*, refund_id: int, name: str, bank: str, account_number: str, user) -> Refund:
     """Record who a refund is paid to; the account number is stored encrypted and shown masked."""
-    (refund,) = _locked(user, [refund_id])
-    _refuse_unless(refund, *Refund.OPEN)
+    (refund,) = refunds_locked(user, [refund_id])
+    refund_refuse_unless(refund, *Refund.OPEN)
     protected = bank_accounts.protect(account_number)
     refund.payee_name, refund.payee_bank = name.strip()[:100], bank.strip()[:100]
     refund.payee_account_cipher, refund.payee_account_masked = protected.cipher, protected.masked
@@ -130,42 +144,52 @@ def refunds_mark_paid(
     bank_reference = bank_reference.strip()
     if not bank_reference:
         raise ValidationError({"bank_reference": _("请填写银行凭证号。")})
-    refunds = _locked(user, refund_ids)
+    refunds = refunds_locked(user, refund_ids)
     for refund in refunds:
-        _refuse_unless(refund, State.PENDING)
+        refund_refuse_unless(refund, State.PENDING)
+    _refuse_in_channel(refunds)
     for refund in refunds:
-        if refund.kind == Kind.REFUND:
-            refund.entry = refund_record(
-                account=refund.account,
-                season_year=refund.season_year,
-                amount=refund.amount,
-                user=user,
-                memo=bank_reference[:200],
-            )
-        else:
-            refund.payment = payment_record(
-                account=refund.account,
-                season_year=refund.season_year,
-                amount=refund.amount,
-                paid_on=paid_on,
-                channel=Payment.Channel.BANK,
-                reference=bank_reference,
-                user=user,
-            )
-        refund.bank_reference, refund.paid_on = bank_reference[:100], paid_on
-        refund.pay()
-        _moved(refund, user)
+        refund.bank_reference = bank_reference[:100]
+        refund_paid(refund, reference=bank_reference, paid_on=paid_on, user=user)
     return refunds
+
+
+def refund_paid(refund: Refund, *, reference: str, paid_on: datetime.date, user) -> None:
+    """Inside the caller's transaction, the refund locked and pending: its ledger entry — a refund's
+    `refund` entry (refund_record), a supplement's payment — and its move to paid. The one way money
+    owed after settlement is recorded paid, by bank transfer or back through the channel."""
+    if refund.kind == Kind.REFUND:
+        refund.entry = refund_record(
+            account=refund.account,
+            season_year=refund.season_year,
+            amount=refund.amount,
+            user=user,
+            memo=reference[:200],
+        )
+    else:
+        refund.payment = payment_record(
+            account=refund.account,
+            season_year=refund.season_year,
+            amount=refund.amount,
+            paid_on=paid_on,
+            channel=Payment.Channel.BANK,
+            reference=reference[:100],
+            user=user,
+        )
+    refund.paid_on = paid_on
+    refund.pay()
+    refund_moved(refund, user)
 
 
 @transaction.atomic
 def refund_credit(*, refund_id: int, user, credited_on: datetime.date) -> Refund:
     """Carry a pending refund to the next season as money received there: one movement
     (heating.services.payments writes both legs)."""
-    (refund,) = _locked(user, [refund_id])
-    _refuse_unless(refund, State.PENDING)
+    (refund,) = refunds_locked(user, [refund_id])
+    refund_refuse_unless(refund, State.PENDING)
     if refund.kind != Kind.REFUND:
         raise ValidationError(_("补缴不能转入下季。"), code="kind")
+    _refuse_in_channel([refund])
     refund.payment = payment_record(
         account=refund.account,
         season_year=refund.season_year + 1,
@@ -175,7 +199,7 @@ def refund_credit(*, refund_id: int, user, credited_on: datetime.date) -> Refund
         user=user,
     )
     refund.credit()
-    _moved(refund, user)
+    refund_moved(refund, user)
     return refund
 
 
@@ -191,22 +215,23 @@ def refund_fail(*, refund_id: int, reason: str, user) -> Refund:
     """The bank could not pay it (a closed account, a wrong name): no money moved, so no entry; the
     refund stays owed and may be retried with corrected payee details."""
     reason = _reason_or_refuse(reason)
-    (refund,) = _locked(user, [refund_id])
-    _refuse_unless(refund, State.PENDING)
+    (refund,) = refunds_locked(user, [refund_id])
+    refund_refuse_unless(refund, State.PENDING)
     if refund.kind != Kind.REFUND:
         raise ValidationError(_("补缴没有支付失败这一状态。"), code="kind")
+    _refuse_in_channel([refund])
     refund.reason = reason
     refund.fail()
-    _moved(refund, user)
+    refund_moved(refund, user)
     return refund
 
 
 @transaction.atomic
 def refund_retry(*, refund_id: int, user) -> Refund:
-    (refund,) = _locked(user, [refund_id])
-    _refuse_unless(refund, State.FAILED)
+    (refund,) = refunds_locked(user, [refund_id])
+    refund_refuse_unless(refund, State.FAILED)
     refund.retry()
-    _moved(refund, user)
+    refund_moved(refund, user)
     return refund
 
 
@@ -219,8 +244,9 @@ def refund_cancel(*, refund_id: int, reason: str, user) -> Refund:
     it), −amount for a supplement (it no longer owes it) — so the season's balance and its open rows
     still agree. Nothing already written to the ledger is touched."""
     reason = _reason_or_refuse(reason)
-    (refund,) = _locked(user, [refund_id])
-    _refuse_unless(refund, *Refund.OPEN)
+    (refund,) = refunds_locked(user, [refund_id])
+    refund_refuse_unless(refund, *Refund.OPEN)
+    _refuse_in_channel([refund])
     refund.entry = LedgerEntry.objects.create(
         account=refund.account,
         season_year=refund.season_year,
@@ -231,5 +257,5 @@ def refund_cancel(*, refund_id: int, reason: str, user) -> Refund:
     )
     refund.reason = reason
     refund.cancel()
-    _moved(refund, user)
+    refund_moved(refund, user)
     return refund

@@ -25,12 +25,19 @@ from heating.models import Duty, Refund
 from heating.models.policy import season_name
 from heating.selectors.refunds import (
     company_open_refunds,
+    company_refunds_page,
     latest_refund_season,
     refund_oversight,
     refunds_for_bank,
 )
 from heating.selectors.scope import bureau_duties, company_staff_required
-from heating.services.refunds import refund_payee_set, refunds_mark_paid, refunds_open_for_season
+from heating.services.channel_refunds import refund_send_back
+from heating.services.refunds import (
+    refund_payee_set,
+    refund_retry,
+    refunds_mark_paid,
+    refunds_open_for_season,
+)
 
 from .seasons import BadSeason, bad_season_page, season_named
 
@@ -53,12 +60,15 @@ def _bad_season(request, bad: BadSeason):
 
 
 def _page(request, start_year, *, status=200, error=None, chosen=(), form=None):
+    refunds = company_refunds_page(request.company, start_year)
     return render(
         request,
         "heating/refunds/list.html",
         {
             "season": season_name(start_year),
-            "refunds": company_open_refunds(request.company, start_year),
+            "refunds": [r for r in refunds if r.state == Refund.State.PENDING and not r.in_channel],
+            "in_channel": [r for r in refunds if r.state == Refund.State.PENDING and r.in_channel],
+            "failed": [r for r in refunds if r.state == Refund.State.FAILED],
             "error": error,
             "chosen": set(chosen),
             "form": form or {},
@@ -123,6 +133,56 @@ def refund_mark_paid(request):
         return _page(request, start_year, status=400, error=problem, chosen=chosen, form=form)
     messages.success(request, _("已登记 %(count)s 笔为已支付。") % {"count": len(done)})
     return redirect(reverse("refund-list") + "?season=" + season_name(start_year))
+
+
+def _refund_action(request, pk, act):
+    """A manager's action on one refund of the company, back to the refund's season with what came of
+    it; a refund of another company is a 404, a refused action the page with the reason (400)."""
+    refund = Refund.objects.filter(pk=pk, account__company=request.company).first()
+    if refund is None:
+        raise Http404
+    try:
+        done = act(refund)
+    except ValidationError as refused:
+        return _page(request, refund.season_year, status=400, error="；".join(refused.messages))
+    messages.success(request, done)
+    return redirect(reverse("refund-list") + "?season=" + season_name(refund.season_year))
+
+
+@require_POST
+@company_staff_required(manager=True)
+def refund_channel(request, pk):
+    """原路退回: the refund back through the season's paid online orders."""
+
+    def act(refund):
+        done, rest = refund_send_back(refund_id=refund.id, user=request.user)
+        said = {
+            Refund.State.PAID: _("第 %(id)s 号退费已原路退回。"),
+            Refund.State.FAILED: _("第 %(id)s 号退费原路退回失败：%(reason)s"),
+        }.get(done.state, _("第 %(id)s 号退费已提交原路退回，等待渠道处理。")) % {
+            "id": done.id,
+            "reason": done.reason,
+        }
+        if rest is not None:
+            said += _("在线支付不足的 ¥%(amount)s 另列为第 %(id)s 号退费，请通过银行转账退还。") % {
+                "amount": rest.amount,
+                "id": rest.id,
+            }
+        return said
+
+    return _refund_action(request, pk, act)
+
+
+@require_POST
+@company_staff_required(manager=True)
+def refund_retry_view(request, pk):
+    """A failed refund made pending again, to be paid by bank or sent back through the channel."""
+
+    def act(refund):
+        refund_retry(refund_id=refund.id, user=request.user)
+        return _("第 %(id)s 号退费已重新列为待处理。") % {"id": refund.id}
+
+    return _refund_action(request, pk, act)
 
 
 @sensitive_post_parameters("account_number")

@@ -69,6 +69,7 @@ class WeChatServer:
     def __init__(self, keys):
         self.keys = keys
         self.trades: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}  # by out_refund_no: what the refund query answers
         self.requests: list[tuple[str, str, dict]] = []
         self.forge_answers = False
 
@@ -128,13 +129,23 @@ class WeChatServer:
             return 204, None
         if method == "POST" and path == "/v3/refund/domestic/refunds":
             trade = self.trades[data["out_trade_no"]]
-            assert data["amount"]["total"] == trade["total"] and trade["state"] == "SUCCESS"
-            trade["state"] = "REFUND"
-            return 200, {
+            assert data["amount"]["total"] == trade["total"] and trade["state"] in ("SUCCESS", "REFUND")
+            if data["amount"]["refund"] > trade["total"] - trade.get("refunded", 0):
+                return 403, {"code": "NOT_ENOUGH", "message": "基本账户余额不足"}
+            trade["state"], trade["refunded"] = "REFUND", trade.get("refunded", 0) + data["amount"]["refund"]
+            refund = {
                 "out_refund_no": data["out_refund_no"],
+                "refund_id": "50000" + secrets.token_hex(6),
                 "status": "PROCESSING",
                 "amount": data["amount"],
             }
+            self.refunds[data["out_refund_no"]] = refund
+            return 200, refund
+        if method == "GET" and parts[:4] == ["v3", "refund", "domestic", "refunds"]:
+            refund = self.refunds.get(parts[4])
+            if refund is None:
+                return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "退款单不存在"}
+            return 200, refund
         raise AssertionError(f"unexpected WeChat Pay request {method} {path}")
 
     def answer(self, request, status: int, answer: dict | None):
@@ -290,13 +301,28 @@ class AlipayGateway:
                 answer = {"code": "10000", "msg": "Success", "out_trade_no": biz["out_trade_no"]}
         elif method == "alipay.trade.refund":
             assert trade["state"] == "TRADE_SUCCESS"
-            trade["refunded"] = biz["refund_amount"]
-            answer = {
-                "code": "10000",
-                "msg": "Success",
-                "fund_change": "Y",
-                "refund_fee": biz["refund_amount"],
-            }
+            if Decimal(biz["refund_amount"]) > Decimal(trade["total"]):
+                answer = {
+                    "code": "40004",
+                    "msg": "Business Failed",
+                    "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
+                }
+            else:
+                trade["refunded"] = biz["refund_amount"]
+                trade.setdefault("refunds", {})[biz["out_request_no"]] = biz["refund_amount"]
+                answer = {
+                    "code": "10000",
+                    "msg": "Success",
+                    "fund_change": "Y",
+                    "refund_fee": biz["refund_amount"],
+                }
+        elif method == "alipay.trade.fastpay.refund.query":
+            answer = {"code": "10000", "msg": "Success", "out_trade_no": biz["out_trade_no"]}
+            if biz["out_request_no"] in trade.get("refunds", {}):
+                answer |= {
+                    "refund_status": "REFUND_SUCCESS",
+                    "refund_amount": trade["refunds"][biz["out_request_no"]],
+                }
         else:
             raise AssertionError(f"unexpected Alipay request {method}")
         inner = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))

@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from heating.models import LedgerEntry, Payment, PaymentNotification, PaymentOrder
 from heating.payments.config import merchant_config
-from heating.payments.providers import Payer, ProviderError, TradeStatus, provider_get
+from heating.payments.providers import (
+    Payer,
+    ProviderError,
+    RefundRefused,
+    RefundStatus,
+    TradeStatus,
+    provider_get,
+)
 from heating.services.orders import order_create, orders_close_expired, orders_query_open
 
 from .servers import SEASON, account_owing
@@ -221,3 +228,35 @@ def test_a_refund_is_asked_for_with_its_own_number(alipay_gateway, merchant, ord
         {"refund_amount": "16.50", "out_request_no": "RF1", "out_trade_no": order.out_trade_no},
     )
     assert alipay_gateway.trades[order.out_trade_no]["refunded"] == "16.50"
+
+
+def test_a_refund_alipay_made_is_succeeded_and_one_it_never_made_unknown(alipay_gateway, merchant, order):
+    alipay_gateway.pay(order.out_trade_no)
+    alipay, config = provider_get("alipay"), merchant_config(merchant)
+    alipay.refund(config, order.out_trade_no, refund_no="RF1", amount=Decimal("16.50"))
+
+    assert alipay.refund_query(config, order.out_trade_no, "RF1").state == RefundStatus.SUCCEEDED
+    assert alipay.refund_query(config, order.out_trade_no, "RF2").state == RefundStatus.UNKNOWN
+    assert alipay_gateway.requests[-1] == (
+        "alipay.trade.fastpay.refund.query",
+        {"out_request_no": "RF2", "out_trade_no": order.out_trade_no},
+    )
+
+
+def test_a_refund_alipay_refuses_raises_its_reason(alipay_gateway, merchant, order):
+    alipay_gateway.pay(order.out_trade_no)
+
+    with pytest.raises(RefundRefused, match="ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"):
+        provider_get("alipay").refund(
+            merchant_config(merchant), order.out_trade_no, refund_no="RF1", amount=Decimal("9999.00")
+        )
+
+
+def test_a_refund_query_answer_with_a_forged_signature_is_not_believed(alipay_gateway, merchant, order):
+    alipay_gateway.pay(order.out_trade_no)
+    alipay, config = provider_get("alipay"), merchant_config(merchant)
+    alipay.refund(config, order.out_trade_no, refund_no="RF1", amount=Decimal("16.50"))
+    alipay_gateway.forge_answers = True
+
+    with pytest.raises(ProviderError):
+        alipay.refund_query(config, order.out_trade_no, "RF1")

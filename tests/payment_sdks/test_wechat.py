@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from heating.models import LedgerEntry, Payment, PaymentNotification, PaymentOrder
 from heating.payments.config import merchant_config
-from heating.payments.providers import Payer, ProviderError, TradeStatus, provider_get
+from heating.payments.providers import (
+    Payer,
+    ProviderError,
+    RefundRefused,
+    RefundStatus,
+    TradeStatus,
+    provider_get,
+)
 from heating.services.orders import order_create, orders_close_expired, orders_query_open
 from tests.orders.helpers import new_order, sandbox_company
 
@@ -260,3 +267,53 @@ def test_a_provider_that_fails_stops_no_other_order(wechat_server, merchant, ord
 
     order.refresh_from_db()
     assert order.state == PaymentOrder.State.CREATED
+
+
+def test_a_refund_is_processing_then_succeeded_and_an_unknown_number_is_unknown(
+    wechat_server, merchant, order
+):
+    wechat_server.pay(order.out_trade_no)
+    wechat, config = provider_get("wechat"), merchant_config(merchant)
+    wechat.refund(config, order.out_trade_no, refund_no="RF1", amount=Decimal("16.50"))
+
+    assert wechat.refund_query(config, order.out_trade_no, "RF1").state == RefundStatus.PROCESSING
+    wechat_server.refunds["RF1"]["status"] = "SUCCESS"
+    done = wechat.refund_query(config, order.out_trade_no, "RF1")
+    assert (
+        done.state == RefundStatus.SUCCEEDED and done.refund_id == wechat_server.refunds["RF1"]["refund_id"]
+    )
+    assert wechat.refund_query(config, order.out_trade_no, "RF2").state == RefundStatus.UNKNOWN
+    _method, path, _data = wechat_server.requests[-1]
+    assert path == "/v3/refund/domestic/refunds/RF2"
+
+
+def test_an_abnormal_refund_is_failed_with_wechat_pays_word_for_it(wechat_server, merchant, order):
+    wechat_server.pay(order.out_trade_no)
+    wechat, config = provider_get("wechat"), merchant_config(merchant)
+    wechat.refund(config, order.out_trade_no, refund_no="RF1", amount=Decimal("16.50"))
+    wechat_server.refunds["RF1"]["status"] = "ABNORMAL"
+
+    failed = wechat.refund_query(config, order.out_trade_no, "RF1")
+
+    assert failed.state == RefundStatus.FAILED and "ABNORMAL" in failed.reason
+
+
+def test_a_refund_beyond_what_is_left_is_refused_with_the_reason(wechat_server, merchant, order):
+    wechat_server.pay(order.out_trade_no)
+    wechat, config = provider_get("wechat"), merchant_config(merchant)
+    wechat.refund(config, order.out_trade_no, refund_no="RF1", amount=Decimal("2000.00"))
+
+    with pytest.raises(RefundRefused, match="NOT_ENOUGH"):
+        wechat.refund(config, order.out_trade_no, refund_no="RF2", amount=Decimal("16.01"))
+    assert list(wechat_server.refunds) == ["RF1"]
+
+
+def test_a_refund_query_answer_with_a_forged_signature_is_not_believed(wechat_server, merchant, order):
+    wechat_server.pay(order.out_trade_no)
+    wechat, config = provider_get("wechat"), merchant_config(merchant)
+    wechat.refund(config, order.out_trade_no, refund_no="RF1", amount=Decimal("16.50"))
+    wechat_server.refunds["RF1"]["status"] = "SUCCESS"
+    wechat_server.forge_answers = True
+
+    with pytest.raises(ProviderError):
+        wechat.refund_query(config, order.out_trade_no, "RF1")

@@ -30,6 +30,8 @@ PK_SAMPLE = {
     "import-errors": "refused_import",
     "job-progress": "job",
     "refund-payee": "refund",
+    "refund-channel": "refund",
+    "refund-retry": "refund",
     "receipt-pdf": "receipt",
     "receipt-void": "receipt",
     "resident-receipt": "payment",
