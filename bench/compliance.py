@@ -79,8 +79,6 @@ def clean() -> None:
                 (Organisation, "id = %(b)s"),
             ):
                 cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {where}", {"b": bureau.id})
-    # settle.clean() removes its bureau by raw SQL, which its duties would refuse at the commit.
-    OrganisationDuty.objects.filter(organisation__code=settle.BUREAU).delete()
     settle.clean()
 
 

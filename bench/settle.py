@@ -351,6 +351,7 @@ def clean() -> None:
                 (Organisation, "id = %(c)s"),
             ):
                 cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {where}", {"c": company.id})
+            OrganisationDuty.objects.filter(organisation__code=BUREAU).delete()
             cursor.execute(f"DELETE FROM {Organisation._meta.db_table} WHERE code = %s", [BUREAU])
 
 

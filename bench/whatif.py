@@ -107,8 +107,6 @@ def clean() -> None:
         Job.objects.filter(company=bureau).delete()
         bureau.delete()
     PricePolicy.objects.filter(code=DRAFT).delete()
-    # bench/settle.py's clean deletes its bureau with raw SQL, which leaves the bureau's duties behind.
-    OrganisationDuty.objects.filter(organisation__code=bench.BUREAU).delete()
     bench.clean()
 
 

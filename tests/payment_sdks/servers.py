@@ -73,9 +73,9 @@ class WeChatServer:
         self.requests: list[tuple[str, str, dict]] = []
         self.forge_answers = False
 
-    def merchant(self, code="WX1", merchant_id=MCHID) -> ProviderAccount:
+    def merchant(self, code="WX1", merchant_id=MCHID, company=None) -> ProviderAccount:
         account = ProviderAccount(
-            company=CompanyFactory(code=code),
+            company=company or CompanyFactory(code=code),
             provider="wechat",
             merchant_id=merchant_id,
             app_id=self.APPID,
@@ -227,9 +227,9 @@ class AlipayGateway:
         self.requests: list[tuple[str, dict]] = []
         self.forge_answers = False
 
-    def merchant(self, code="ALI1", merchant_id=PID) -> ProviderAccount:
+    def merchant(self, code="ALI1", merchant_id=PID, company=None) -> ProviderAccount:
         account = ProviderAccount(
-            company=CompanyFactory(code=code),
+            company=company or CompanyFactory(code=code),
             provider="alipay",
             merchant_id=merchant_id,
             app_id=self.APP_ID,
