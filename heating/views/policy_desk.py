@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,14 +63,6 @@ class DraftForm(forms.ModelForm):
             if name not in self.errors:
                 self.add_error(name, problem)
         return data
-
-
-def _whatif_url(policy: PricePolicy) -> str | None:
-    """The what-if comparison of this draft, when the portal has it (another part of the desk)."""
-    try:
-        return f"{reverse('whatif-new')}?policy={policy.pk}"
-    except NoReverseMatch:
-        return None
 
 
 @never_cache
@@ -129,7 +121,7 @@ def policy(request, pk: int):
         "policy": saved,
         "problems": draft_problems(saved),
         "warnings": draft_warnings(saved),
-        "whatif_url": _whatif_url(saved),
+        "whatif_url": f"{reverse('whatif-new')}?policy={saved.pk}",
         "has_pdf": hasattr(saved, "notice_pdf"),
     }
     return render(request, "heating/policy_desk/draft.html", context, status=400 if form.errors else 200)

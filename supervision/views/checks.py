@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from heating.imports.files import csv_cell
 from heating.models import Organisation
 from heating.models.policy import season_name
+from heating.selectors.complaints import sees_complaints
 from heating.selectors.policy import NoPolicyInForce
 from heating.selectors.statements import season_from_name
 from heating.services.jobs import JobActive
@@ -88,6 +89,7 @@ def home(request):
             "companies": _companies(),
             "errors": errors,
             "form": form,
+            "sees_complaints": sees_complaints(request.user),
         }
     else:
         context = {

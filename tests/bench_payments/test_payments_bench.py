@@ -7,18 +7,29 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ROOT = Path(settings.BASE_DIR)
 LINE = re.compile(r"^payments: 40 notifications in [0-9.]+ s, [0-9]+/s, 0 lost, 0 duplicated$")
 
 
+def _test_database_url() -> str:
+    """This test's own migrated PostgreSQL database, committed to (transaction=True), so that the bench
+    and its server's workers, other processes, see the same tables."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_a_tiny_run_loses_and_duplicates_nothing_and_cleans_up():
-    database = os.environ["DATABASE_URL"]  # the real database: the server's workers cannot see a test one
+    database = _test_database_url()
     run = subprocess.run(
         [sys.executable, "bench/payments.py", "--notifications", "40", "--clients", "4"],
         cwd=ROOT,

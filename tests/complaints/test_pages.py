@@ -191,8 +191,8 @@ def test_the_market_bureau_sees_only_suspected_violations(people):
     cold = filed(people)
     suspected = filed(people, category="price", description="单价高于公布价格", suspected_violation=True)
     market = client_of(people.market)
-    assert market.get("/start/").url == "/bureau/"  # its inbox, which links to the complaints
-    assert 'href="/bureau/complaints/"' in market.get("/bureau/").content.decode()
+    assert market.get("/start/").url == "/supervision/"  # its price checks, which link the complaints
+    assert 'href="/bureau/complaints/"' in market.get("/supervision/").content.decode()
     page = market.get("/bureau/complaints/").content.decode()
     assert f"/bureau/complaints/{suspected.pk}/" in page and "各供热企业的投诉报修" not in page
     assert market.get(f"/bureau/complaints/{suspected.pk}/").status_code == 200

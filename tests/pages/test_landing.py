@@ -88,8 +88,9 @@ def test_the_overview_takes_the_same_queries_however_much_there_is(county, djang
     client.force_login(county.manager)
     client.get("/company/")  # warm: session, content types
     # Session, user, membership; the default season; the readings, imports and tokens; the season's
-    # collection, routes, unsettled accounts (count and list), refunds and today's takings.
-    with django_assert_num_queries(13) as few:
+    # collection, routes, unsettled accounts (count and list), refunds, today's takings and the recent
+    # days' reconciliations.
+    with django_assert_num_queries(14) as few:
         client.get("/company/")
     for n in range(10):
         ImportBatch.objects.create(

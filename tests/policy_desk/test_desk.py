@@ -252,11 +252,12 @@ def test_a_draft_is_deleted_and_a_published_policy_is_not(client, county):
         policy_2019().delete()
 
 
-def test_the_whatif_link_is_left_out_until_the_comparison_exists(client, county):
+def test_a_draft_links_to_its_what_if(client, county):
     draft = a_draft()
     client.force_login(county.officer)
 
-    assert "/bureau/prices/whatif/" not in client.get(f"{DESK}{draft.pk}/").content.decode()
+    page = client.get(f"{DESK}{draft.pk}/").content.decode()
+    assert f'href="/bureau/prices/whatif/?policy={draft.pk}"' in page
 
 
 # --- the notice's PDF -----------------------------------------------------------------------------

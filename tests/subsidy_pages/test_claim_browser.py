@@ -15,10 +15,10 @@ def county(transactional_db, bureaus, officer, manager):
 
 
 def as_user(page, live_server, user):
+    """Signed in as `user`, on the subsidy queue (where each bureau lands is test_queue.py's)."""
     page.context.clear_cookies()
     sign_in(page, live_server, user)
-    page.goto(live_server.url + "/start/")
-    page.wait_for_url("**/subsidy/")
+    page.goto(live_server.url + "/subsidy/")
 
 
 @pytest.mark.browser
@@ -47,7 +47,7 @@ def test_a_claim_goes_round_the_four_bureaus(live_server, county, page, axe_sour
     assert page.locator("#claim-state").inner_text() == "审核中"
     problems += problems_on(page, "claim (submitted)", axe_source)
 
-    # Each reviewing bureau lands on its queue, where the claim waits; the housing bureau cuts wages.
+    # Each reviewing bureau finds the claim waiting on its queue; the housing bureau cuts wages.
     for code in ("ZJJ", "FGJ", "SJJ"):
         as_user(page, live_server, officer[code])
         page.locator("#waiting a.claim-link").click()

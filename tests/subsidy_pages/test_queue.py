@@ -14,17 +14,23 @@ from .helpers import queue_sections
 QUEUE_QUERIES = 11
 
 
-@pytest.mark.parametrize("code", ["CZJ", "ZJJ", "FGJ", "SJJ"])
+@pytest.mark.parametrize("code", ["CZJ", "ZJJ", "SJJ"])
 def test_a_subsidy_bureau_lands_on_its_queue(client, officer, code):
     client.force_login(officer[code])
     assert client.get("/start/").url == "/subsidy/"
     assert client.get("/bureau/").url == "/subsidy/"
 
 
-def test_a_bureau_without_a_subsidy_duty_keeps_its_inbox(client, officer):
-    client.force_login(officer["SCJGJ"])  # market supervision: no queue of its own yet
-    assert client.get("/start/").url == "/bureau/"
-    assert client.get("/bureau/").status_code == 200
+def test_the_price_bureau_lands_on_its_desk_while_no_policy_covers_this_season(client, officer):
+    client.force_login(officer["FGJ"])  # it also reviews claims, from the queue in its navigation
+    assert client.get("/start/").url == "/bureau/prices/"
+    assert client.get("/subsidy/").status_code == 200
+
+
+def test_the_market_bureau_lands_on_its_price_checks_not_on_a_subsidy_queue(client, officer):
+    client.force_login(officer["SCJGJ"])
+    assert client.get("/start/").url == "/supervision/"
+    assert client.get("/bureau/").url == "/supervision/"
     assert client.get("/subsidy/").status_code == 403
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests.pages.test_counter_browser import problems_on
 from tests.pages.test_phone import LISTEN, PHONE, sign_in
+from tests.test_calculator_page import load_policy_2019
 
 from .helpers import draft_of, in_force, make_account, pay, price_officer, settle
 
@@ -14,6 +15,7 @@ from .helpers import draft_of, in_force, make_account, pay, price_officer, settl
 def desk(transactional_db):
     from tests.factories import CompanyFactory
 
+    load_policy_2019()  # a transactional test before this one may have flushed the migration's rows
     company = CompanyFactory()
     homes = [make_account(company=company, area=area) for area in ("80.00", "95.50", "120.25", "66.66")]
     pay(homes[0], "1680.00")
