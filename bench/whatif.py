@@ -33,32 +33,18 @@ from heating.models import (  # noqa: E402
     Statement,
 )
 from heating.selectors.policy import policy_for_season  # noqa: E402
+from heating.services.policy import FIGURES  # noqa: E402
 from subsidy.models import Claim, WhatIf  # noqa: E402
 from subsidy.services.whatif import whatif_start  # noqa: E402
 
 BUREAU = "BENCH-WHATIF-BUREAU"
 DRAFT = "BENCH-WHATIF-DRAFT"
-TERMS = (
-    "residential_area_price",
-    "residential_heat_price",
-    "non_residential_area_price",
-    "non_residential_heat_price",
-    "basic_share",
-    "heat_share",
-    "exchanger_fee",
-    "low_income_rate",
-    "duplex_single_floor_share",
-    "attic_without_certificate_share",
-    "institution_phased",
-    "institution_cap",
-    "prorate_partial_seasons",
-)
 
 
 def draft() -> PricePolicy:
     """The policy in force with the residential area price one yuan higher, as a draft."""
     policy = policy_for_season(bench.YEAR)
-    terms = {name: getattr(policy, name) for name in TERMS}
+    terms = {name: getattr(policy, name) for name in FIGURES}
     terms["residential_area_price"] += 1
     return PricePolicy.objects.create(
         code=DRAFT,

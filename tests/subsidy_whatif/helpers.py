@@ -5,29 +5,14 @@ from django.forms.models import model_to_dict
 from heating.models import PricePolicy
 from heating.models.orgs import Duty
 from heating.selectors.policy import policy_for_season
+from heating.services.policy import FIGURES
 from tests.factories import BureauFactory, MembershipFactory, make_account
 from tests.settlement.helpers import SEASON, pay, settle
-
-TERM_FIELDS = (
-    "residential_area_price",
-    "residential_heat_price",
-    "non_residential_area_price",
-    "non_residential_heat_price",
-    "basic_share",
-    "heat_share",
-    "exchanger_fee",
-    "low_income_rate",
-    "duplex_single_floor_share",
-    "attic_without_certificate_share",
-    "institution_phased",
-    "institution_cap",
-    "prorate_partial_seasons",
-)
 
 
 def draft_of(policy: PricePolicy, code: str = "草案〔2026〕1号", **changes) -> PricePolicy:
     """A draft with the policy's terms, some changed."""
-    terms = {name: value for name, value in model_to_dict(policy).items() if name in TERM_FIELDS}
+    terms = {name: value for name, value in model_to_dict(policy).items() if name in FIGURES}
     return PricePolicy.objects.create(
         code=code,
         title=f"测算 {code}",
